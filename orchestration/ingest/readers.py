@@ -1,0 +1,187 @@
+"""Read one landing file into a temporary table of text columns, with DuckDB's own readers.
+
+Every format ends in the same shape, `_landing_rows`:
+`_source_row` (1-based record number), `_raw_text` (the record as read), one VARCHAR column per
+contract column (NULL when the file lacks it) and `_extra` (JSON of columns outside the
+contract, kept, not dropped). Records that cannot even be split into columns (malformed CSV,
+invalid JSON) go to `_landing_rejects` with a reason. Typing and validation happen afterwards in
+SQL (validate.py), identically for every format. File paths are always bound as parameters,
+never pasted into SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from orchestration.ingest.contract import columns
+from orchestration.ingest.discovery import LandingFile
+
+ROWS = "_landing_rows"
+REJECTS = "_landing_rejects"
+
+_CSV_OPTIONS = (
+    "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
+    "encoding='utf-8', strict_mode=true"
+)
+# Sniffing only needs the header; tolerate bad records there, they are caught by the real read.
+_CSV_SNIFF_OPTIONS = (
+    "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', ignore_errors=true"
+)
+_LINES_OPTIONS = (
+    "columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', "
+    "auto_detect=false, strict_mode=false, null_padding=false"
+)
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read (corrupt gzip, not Parquet, unsupported format)."""
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    present_columns: frozenset[str]  # contract columns the file has
+    extra_columns: tuple[str, ...]  # columns outside the contract
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _select_contract(entity: str, source_cols: list[str]) -> tuple[str, ReadResult]:
+    """Projection mapping a file's columns (matched case-insensitively) onto the contract."""
+    by_name = {c.strip().lower(): c for c in source_cols}
+    contract = [c.name for c in columns(entity)]
+    parts = []
+    for name in contract:
+        src = by_name.get(name)
+        parts.append(
+            f"cast({_quote_ident(src)} as varchar) as {name}" if src else f"null::varchar as {name}"
+        )
+    extras = tuple(c for key, c in by_name.items() if key not in contract)
+    if extras:
+        pairs = ", ".join(f"{_sql_str(c)}, {_quote_ident(c)}" for c in extras)
+        parts.append(f"json_object({pairs}) as _extra")
+    else:
+        parts.append("null::json as _extra")
+    present = frozenset(n for n in contract if n in by_name)
+    return ", ".join(parts), ReadResult(present, extras)
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
+    path = str(f.path)
+    source_cols = [
+        r[0]
+        for r in con.execute(
+            f"describe select * from read_csv(?, {_CSV_SNIFF_OPTIONS})", [path]
+        ).fetchall()
+    ]
+    if f.size == 0:
+        source_cols = []
+    projection, result = _select_contract(f.entity, source_cols)
+    con.execute("drop table if exists _csv_rejects; drop table if exists _csv_reject_scans")
+    con.execute(
+        f"create or replace temp table _csv_rows as select * from read_csv(?, {_CSV_OPTIONS}, "
+        "store_rejects=true, rejects_table='_csv_rejects', rejects_scan='_csv_reject_scans') t",
+        [path],
+    )
+    con.execute(
+        f"create or replace temp table {ROWS} as select rowid + 1 as _source_row, "
+        f"cast(to_json(t) as varchar) as _raw_text, {projection} from _csv_rows t"
+    )
+    con.execute(
+        f"create or replace temp table {REJECTS} as select line as _source_row, csv_line as _raw_text, "
+        "'malformed CSV record: ' || lower(replace(error_type, '_', ' ')) || ' (' || error_message || ')' "
+        "as _reason from _csv_rejects"
+    )
+    con.execute("drop table _csv_rows")
+    return result
+
+
+def _read_jsonl(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
+    # Insertion order is preserved, so rowid + 1 is the line number (JSON lines hold no newline).
+    con.execute(
+        f"create or replace temp table _json_raw as select line from read_csv(?, {_LINES_OPTIONS})",
+        [str(f.path)],
+    )
+    con.execute(
+        "create or replace temp table _json_lines as select _source_row, line, "
+        "case when json_valid(line) then json_type(line) = 'OBJECT' else false end as is_object "
+        "from (select rowid + 1 as _source_row, regexp_replace(line, '^\ufeff', '') as line "
+        "from _json_raw) where nullif(trim(line), '') is not null"
+    )
+    con.execute("drop table _json_raw")
+    keys = {
+        r[0]
+        for r in con.execute(
+            "select distinct unnest(json_keys(line)) from _json_lines where is_object"
+        ).fetchall()
+    }
+    contract = [c.name for c in columns(f.entity)]
+    removal = "{" + ", ".join(f'"{n}": null' for n in contract) + "}"
+    parts = [
+        f"json_extract_string(line, {_sql_str('$.' + _json_path_key(n))}) as {n}" for n in contract
+    ]
+    parts.append(f"nullif(json_merge_patch(line, {_sql_str(removal)}), '{{}}'::json) as _extra")
+    con.execute(
+        f"create or replace temp table {ROWS} as select _source_row, line as _raw_text, "
+        f"{', '.join(parts)} from _json_lines where is_object"
+    )
+    con.execute(
+        f"create or replace temp table {REJECTS} as select _source_row, line as _raw_text, "
+        "case when json_valid(line) then 'JSON line is not an object' else 'invalid JSON line' end as _reason "
+        "from _json_lines where not is_object"
+    )
+    con.execute("drop table _json_lines")
+    extras = tuple(sorted(k for k in keys if k not in contract))
+    return ReadResult(frozenset(n for n in contract if n in keys), extras)
+
+
+def _json_path_key(name: str) -> str:
+    return '"' + name + '"'
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
+    path = str(f.path)
+    source_cols = [
+        r[0] for r in con.execute("describe select * from read_parquet(?)", [path]).fetchall()
+    ]
+    projection, result = _select_contract(f.entity, source_cols)
+    con.execute(
+        f"create or replace temp table {ROWS} as select file_row_number + 1 as _source_row, "
+        f"cast(to_json(t) as varchar) as _raw_text, {projection} "
+        "from read_parquet(?, file_row_number=true) t",
+        [path],
+    )
+    con.execute(
+        f"create or replace temp table {REJECTS} as "
+        "select null::bigint as _source_row, null::varchar as _raw_text, null::varchar as _reason limit 0"
+    )
+    return result
+
+
+_READERS = {
+    "csv": _read_csv,
+    "csv.gz": _read_csv,
+    "jsonl": _read_jsonl,
+    "jsonl.gz": _read_jsonl,
+    "parquet": _read_parquet,
+}
+
+
+def read_file(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
+    """Fill `_landing_rows` and `_landing_rejects` from one file, or raise UnreadableFile."""
+    if f.file_format is None:
+        raise UnreadableFile(
+            f"unsupported file extension: {f.path.name} (expected one of csv, csv.gz, jsonl, jsonl.gz, parquet)"
+        )
+    try:
+        return _READERS[f.file_format](con, f)
+    except duckdb.Error as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UnreadableFile(f"unreadable {f.file_format} file: {message}") from exc
