@@ -1,0 +1,19 @@
+{#- One row per calendar day from start_date to end_date inclusive, column `date_day`.
+    Arguments are SQL expressions of type date. DuckDB and Spark spell this differently,
+    so it is dispatched (the Spark port adds spark__date_series only). -#}
+{% macro date_series(start_date, end_date) -%}
+    {{ return(adapter.dispatch('date_series', 'truefans')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__date_series(start_date, end_date) -%}
+    select cast(generated.date_day as date) as date_day
+    from generate_series(
+        cast({{ start_date }} as timestamp),
+        cast({{ end_date }} as timestamp),
+        interval 1 day
+    ) as generated (date_day)
+{%- endmacro %}
+
+{% macro spark__date_series(start_date, end_date) -%}
+    select explode(sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day)) as date_day
+{%- endmacro %}
