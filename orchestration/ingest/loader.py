@@ -124,16 +124,33 @@ def _stage_file(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str, slot: 
     return FileLoad(f.relative_path, sha, fmt, "loaded", loaded + quarantined, loaded, quarantined)
 
 
+def load_partitions(
+    con: duckdb.DuckDBPyConnection,
+    landing_root: Path,
+    entity: str,
+    dump_dates: list[dt.date],
+    loaded_at: dt.datetime | None = None,
+) -> list[PartitionLoad]:
+    """Load several dump dates of one entity, listing the landing root once."""
+    found = discover(landing_root, (entity,), set(dump_dates)).files
+    by_date: dict[dt.date, list[LandingFile]] = {d: [] for d in dump_dates}
+    for f in found:
+        by_date[f.dump_date].append(f)
+    return [load_partition(con, landing_root, entity, d, loaded_at, by_date[d]) for d in dump_dates]
+
+
 def load_partition(
     con: duckdb.DuckDBPyConnection,
     landing_root: Path,
     entity: str,
     dump_date: dt.date,
     loaded_at: dt.datetime | None = None,
+    files: list[LandingFile] | None = None,
 ) -> PartitionLoad:
     """Replace the raw rows of one partition with what the landing root holds now."""
     ensure_raw_schema(con)
-    files = [f for f in discover(landing_root, (entity,), {dump_date}).files]
+    if files is None:
+        files = discover(landing_root, (entity,), {dump_date}).files
     checksums = {f.relative_path: sha256_of(f.path) for f in files}
     previous = _logged_files(con, entity, dump_date)
     if files and sorted((p.source_file, p.file_sha256) for p in previous) == sorted(

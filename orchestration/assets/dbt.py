@@ -1,0 +1,40 @@
+"""dbt models as Dagster assets; dbt tests surface as asset checks."""
+
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.dbt_project import build_args, dbt_project
+
+OWNER = "team:analytics-engineering"
+
+
+class TrueFansTranslator(DagsterDbtTranslator):
+    """Asset keys follow the warehouse: `<schema>/<model>` (e.g. `marts/dim_tracked_accounts`),
+    sources map onto the raw assets (`raw/<entity>`), groups follow the model folders."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] in ("model", "seed", "snapshot"):
+            layer = props["fqn"][1] if len(props["fqn"]) > 2 else "default"
+            spec = spec.replace_attributes(
+                key=dg.AssetKey([props["schema"], props["name"]]),
+                group_name=layer,
+                owners=[OWNER],
+            )
+        return spec
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    dagster_dbt_translator=TrueFansTranslator(),
+    project=dbt_project,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(build_args(), context=context).stream()

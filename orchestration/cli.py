@@ -1,0 +1,85 @@
+"""`truefans`: generate demo dumps, run the pipeline, print what happened."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from orchestration.settings import DATA_DIR, Settings
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from orchestration.generate import generate
+    from orchestration.generate.cli_args import config_from_args
+
+    cfg = config_from_args(args)
+    summary = generate(cfg, Path(args.landing), Path(args.truth), progress=not args.quiet)
+    print(f"landing dumps: {Path(args.landing).resolve()}")
+    print(f"ground truth:  {Path(args.truth).resolve()}")
+    for key, value in summary.items():
+        if isinstance(value, (int, float, str)):
+            print(f"  {key}: {value}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.landing:
+        os.environ["TRUEFANS_LANDING"] = str(Path(args.landing).resolve())
+    if args.warehouse:
+        os.environ["TRUEFANS_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+    settings = Settings.from_env()
+    if not settings.landing.is_dir():
+        print(f"error: landing root not found: {settings.landing}", file=sys.stderr)
+        return 2
+    from orchestration.pipeline import run_pipeline
+    from orchestration.summary import print_summary
+
+    summary = run_pipeline(settings, args.date, log_level="INFO" if args.verbose else "WARNING")
+    print_summary(summary, settings)
+    return 0 if summary.success and not summary.checks_failed else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="truefans", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="simulate a social platform and write landing dumps")
+    gen.add_argument(
+        "--landing", default=os.environ.get("TRUEFANS_LANDING", str(DATA_DIR / "landing"))
+    )
+    gen.add_argument(
+        "--truth", default=str(DATA_DIR / "truth"), help="ground truth (never under --landing)"
+    )
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    from orchestration.generate.cli_args import add_arguments
+
+    add_arguments(gen)
+    gen.set_defaults(func=_generate)
+
+    run = sub.add_parser("run", help="load the landing root and build every mart through Dagster")
+    run.add_argument("--landing", help="landing root (default $TRUEFANS_LANDING or data/landing)")
+    run.add_argument(
+        "--warehouse", help="DuckDB file (default $TRUEFANS_WAREHOUSE or data/warehouse.duckdb)"
+    )
+    run.add_argument("--date", type=dt.date.fromisoformat, help="only this dump date (YYYY-MM-DD)")
+    run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    run.set_defaults(func=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from orchestration.warehouse import WarehouseError
+
+    try:
+        return int(args.func(args))
+    except (WarehouseError, ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""Dagster resources: the DuckDB warehouse + landing root, and the dbt CLI."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt_project import dbt_project
+from orchestration.settings import Settings
+from orchestration.warehouse import connect
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The working DuckDB warehouse file and the landing root it loads from."""
+
+    warehouse_path: str
+    landing_root: str
+    threads: int = 2
+    memory_limit: str = "4GB"
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_root)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.warehouse_path)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect(
+            self.path, threads=self.threads, memory_limit=self.memory_limit, read_only=read_only
+        )
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def dbt_executable() -> str:
+    """dbt from this interpreter's environment, so an un-activated venv still finds it."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+def build_resources(settings: Settings | None = None) -> dict[str, object]:
+    settings = settings or Settings.from_env()
+    settings.export()  # dbt's profile and GE read the same variables
+    return {
+        "warehouse": WarehouseResource(
+            warehouse_path=str(settings.warehouse),
+            landing_root=str(settings.landing),
+            threads=settings.threads,
+            memory_limit=settings.memory_limit,
+        ),
+        "dbt": DbtCliResource(
+            project_dir=dbt_project,
+            profiles_dir=str(dbt_project.project_dir),
+            dbt_executable=dbt_executable(),
+        ),
+    }
