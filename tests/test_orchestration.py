@@ -1,0 +1,119 @@
+"""The Dagster objects: dbt arguments, the nightly schedule, the new-dump sensor, the code location."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import pytest
+from landing_helpers import write
+
+from orchestration.dbt_project import build_args
+from orchestration.schedules import nightly_refresh_schedule, partition_for
+from orchestration.sensors import new_dump_sensor
+
+
+def test_build_args_defaults_to_a_plain_build() -> None:
+    assert build_args() == ["build"]
+
+
+def test_build_args_full_refresh_select_and_vars() -> None:
+    assert build_args(full_refresh=True, select="marts", variables={"b": 2, "a": "x"}) == [
+        "build",
+        "--full-refresh",
+        "--select",
+        "marts",
+        "--vars",
+        '{"a": "x", "b": 2}',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scheduled", "partition"),
+    [
+        (dt.datetime(2026, 1, 6, 2, 0, tzinfo=ZoneInfo("UTC")), "2026-01-05"),
+        (dt.datetime(2026, 3, 1, 2, 0, tzinfo=ZoneInfo("Europe/Zurich")), "2026-02-28"),
+    ],
+)
+def test_schedule_loads_the_previous_day(scheduled: dt.datetime, partition: str) -> None:
+    assert partition_for(scheduled) == partition
+    context = dg.build_schedule_context(scheduled_execution_time=scheduled)
+    request = nightly_refresh_schedule(context)
+    assert isinstance(request, dg.RunRequest)
+    assert request.partition_key == partition
+    assert request.run_key == f"nightly-{partition}"
+
+
+def test_schedule_runs_at_two_in_the_configured_timezone() -> None:
+    assert nightly_refresh_schedule.cron_schedule == "0 2 * * *"
+    assert nightly_refresh_schedule.job_name == "nightly_refresh"
+
+
+def _evaluate(cursor: str | None) -> dg.SensorResult:
+    result = new_dump_sensor(dg.build_sensor_context(cursor=cursor))
+    assert isinstance(result, dg.SensorResult)
+    return result
+
+
+def test_sensor_fires_once_per_new_dump_date_folder(tmp_path: Path, monkeypatch) -> None:
+    landing = tmp_path / "landing"
+    monkeypatch.setenv("TRUEFANS_LANDING", str(landing))
+    header = "platform,follower_id,followee_id,action,event_at\n"
+    write(landing, "follows", "2026-01-01", "a.csv", header)
+    write(landing, "posts", "2026-01-02", "a.csv", "platform,post_id,account_id,created_at\n")
+
+    first = _evaluate(None)
+    assert [r.partition_key for r in first.run_requests] == ["2026-01-01", "2026-01-02"]
+    assert len({r.run_key for r in first.run_requests}) == 2
+
+    again = _evaluate(first.cursor)
+    assert again.run_requests == []
+
+    write(landing, "follows", "2026-01-03", "a.csv", header)
+    write(landing, "follows", "2026-01-02", "late.csv", header)  # a known date: no new run
+    third = _evaluate(again.cursor)
+    assert [r.partition_key for r in third.run_requests] == ["2026-01-03"]
+    assert set(json.loads(third.cursor)) == {"2026-01-01", "2026-01-02", "2026-01-03"}
+
+
+def test_sensor_skips_quietly_without_a_landing_root(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TRUEFANS_LANDING", str(tmp_path / "missing"))
+    result = _evaluate(None)
+    assert result.run_requests == []
+
+
+def test_code_location_loads_with_every_layer() -> None:
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    for entity in (
+        "accounts",
+        "follows",
+        "follower_snapshots",
+        "posts",
+        "interactions",
+        "tracked_accounts",
+    ):
+        assert f"raw/{entity}" in keys
+    assert {
+        "staging/stg_follows",
+        "intermediate/int_follow_events",
+        "marts/dim_tracked_accounts",
+        "marts/fct_followers_daily",
+    } <= keys
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert {"raw", "staging", "intermediate", "marts"} <= groups
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert ("raw/follows", "rows_reconcile") in checks
+    assert ("raw/follows", "ge_raw_follows") in checks
+    assert ("marts/fct_followers_daily", "ge_marts_fct_followers_daily") in checks
+    assert any(
+        name.startswith("unique_combination_of_columns_fct_followers_daily") for _, name in checks
+    )
+    assert defs.resolve_job_def("nightly_refresh") is not None
+    assert defs.resolve_schedule_def("nightly_refresh_schedule") is not None
+    assert defs.resolve_sensor_def("new_dump_sensor") is not None
