@@ -51,7 +51,7 @@ def dbt_executable() -> str:
 
 def build_resources(settings: Settings | None = None) -> dict[str, object]:
     settings = settings or Settings.from_env()
-    settings.export()  # dbt's profile and GE read the same variables
+    settings.export()  # dbt's profile reads the same variables
     return {
         "warehouse": WarehouseResource(
             warehouse_path=str(settings.warehouse),

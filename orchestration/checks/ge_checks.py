@@ -38,7 +38,12 @@ def build_ge_check(binding: SuiteBinding) -> dg.AssetChecksDefinition:
     )
     def _ge_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         summary = validate_table(
-            warehouse.path, binding.schema, binding.table, binding.suite, build_docs=True
+            warehouse.path,
+            binding.schema,
+            binding.table,
+            binding.suite,
+            build_docs=True,
+            duckdb_config={"memory_limit": warehouse.memory_limit, "threads": warehouse.threads},
         )
         return dg.AssetCheckResult(
             passed=summary.success,

@@ -1,0 +1,55 @@
+"""Expectation-suite helpers: one JSON file per suite in ``expectations/gx/expectations/``.
+
+Conventions (checked by tests/test_quality_ge.py):
+* suite name = ``<schema>_<table>`` (``raw_follows`` validates ``raw.follows``);
+* the file is ``<suite name>.json``;
+* ``meta.table`` holds ``"<schema>.<table>"``, so orchestration can find what each suite checks.
+
+* the suite has a top-level ``"id"`` (any UUID): GE refuses to run a suite without one
+  (expectation-level ids are optional).
+
+Adding a suite: either copy an existing JSON file and edit it (give it a fresh suite ``id``,
+e.g. ``python -c "import uuid; print(uuid.uuid4())"``), or build a ``gx.ExpectationSuite`` in
+Python and call :func:`save_suite` once, then commit the resulting JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import great_expectations as gx
+
+from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, GX_DIR_NAME
+
+
+def suites_dir(project_root: Path | None = None) -> Path:
+    return Path(project_root or DEFAULT_PROJECT_ROOT) / GX_DIR_NAME / "expectations"
+
+
+def suite_name_for(schema: str, table: str) -> str:
+    return f"{schema}_{table}"
+
+
+def suite_tables(project_root: Path | None = None) -> dict[str, tuple[str, str]]:
+    """Map every committed suite name to the ``(schema, table)`` it validates (``meta.table``)."""
+    mapping: dict[str, tuple[str, str]] = {}
+    for path in sorted(suites_dir(project_root).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        schema, _, table = str(data.get("meta", {}).get("table", "")).partition(".")
+        if not (schema and table):
+            raise ValueError(f"{path}: meta.table must be '<schema>.<table>'")
+        mapping[data["name"]] = (schema, table)
+    return mapping
+
+
+def save_suite(suite: gx.ExpectationSuite, project_root: Path | None = None) -> Path:
+    """Write ``suite`` as JSON through the GE file context (authoring helper, not run time).
+
+    Only ``gx/expectations/<name>.json`` is written; ``great_expectations.yml`` is untouched.
+    """
+    context = gx.get_context(
+        mode="file", project_root_dir=Path(project_root or DEFAULT_PROJECT_ROOT)
+    )
+    context.suites.add_or_update(suite)
+    return suites_dir(project_root) / f"{suite.name}.json"

@@ -1,0 +1,397 @@
+"""Great Expectations on DuckDB: orchestration.quality (ge.py, duckdb_plugin.py, suites.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import great_expectations as gx
+import pytest
+import sqlalchemy as sa
+
+from orchestration.quality import duckdb_plugin
+from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, ValidationSummary, validate_table
+from orchestration.quality.suites import suite_name_for, suite_tables
+
+REPO = Path(__file__).resolve().parents[1]
+SHA = "ab" * 32
+
+RAW_FOLLOWS = """
+create table raw.follows (
+  platform varchar, follower_id varchar, followee_id varchar, action varchar,
+  event_at timestamp, _dump_date date, _source_file varchar, _source_row bigint,
+  _file_sha256 varchar, _loaded_at timestamp, _extra json)
+"""
+FCT_FOLLOWERS_DAILY = """
+create table marts.fct_followers_daily (
+  platform varchar, account_id varchar, date date, followers bigint,
+  follows_gross bigint, unfollows_gross bigint, net_follower_change bigint)
+"""
+GOOD_FOLLOWS = [
+    ("instagram", "u1", "a1", "follow", "2026-01-01 10:00:00", 1),
+    ("instagram", "u2", "a1", "follow", "2026-01-01 11:00:00", 2),
+    ("instagram", "u1", "a1", "unfollow", "2026-01-01 12:00:00", 3),
+    ("tiktok", "u3", "a2", "follow", "2026-01-01 13:00:00", 4),
+]
+GOOD_DAILY = [
+    ("instagram", "a1", "2026-01-01", 1, 2, 1, 1),
+    ("instagram", "a1", "2026-01-02", 1, 0, 0, 0),
+    ("tiktok", "a2", "2026-01-01", 1, 1, 0, 1),
+]
+
+
+def make_warehouse(path: Path, *, bad: bool = False) -> Path:
+    follows = list(GOOD_FOLLOWS)
+    daily = list(GOOD_DAILY)
+    if bad:
+        follows += [
+            ("instagram", "u4", "a1", "retweet", "2026-01-01 14:00:00", 5),  # unknown action
+            ("instagram", None, "a1", "follow", "2026-01-01 15:00:00", 6),  # null follower_id
+        ]
+        daily += [
+            ("tiktok", "a2", "2026-01-01", 1, 1, 0, 1),  # duplicates a key: 2 unexpected rows
+            ("tiktok", "a2", "2026-01-02", -1, 0, 2, -2),  # negative followers
+        ]
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema raw; create schema marts")
+        con.execute(RAW_FOLLOWS)
+        con.execute(FCT_FOLLOWERS_DAILY)
+        con.executemany(
+            "insert into raw.follows values (?, ?, ?, ?, ?::timestamp, date '2026-01-02',"
+            " 'follows/2026-01-02/follows.csv', ?, ?, timestamp '2026-01-03 00:00:00', '{}')",
+            [(*row, SHA) for row in follows],
+        )
+        con.executemany("insert into marts.fct_followers_daily values (?, ?, ?, ?, ?, ?, ?)", daily)
+    finally:
+        con.close()
+    return path
+
+
+def duckdb_columns(schema: str, table: str, db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def project_root(tmp_path: Path) -> Path:
+    """A private copy of the committed GE context, so tests never write into the repo."""
+    root = tmp_path / "expectations"
+    shutil.copytree(
+        DEFAULT_PROJECT_ROOT, root, ignore=shutil.ignore_patterns("uncommitted", "__pycache__")
+    )
+    return root
+
+
+def committed_files(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "uncommitted" not in p.relative_to(root).parts
+    }
+
+
+def result_for(
+    summary: ValidationSummary, expectation_type: str, column: str | None = None
+) -> dict:
+    (match,) = [
+        r
+        for r in summary.results
+        if r["expectation_type"] == expectation_type and r["column"] == column
+    ]
+    return match
+
+
+def test_trap_reproduced_with_plain_ge_and_sqlalchemy(tmp_path: Path) -> None:
+    """Documents the upstream bug (GE #10738/#11579). If this starts failing after an upgrade,
+    GE/duckdb-engine fixed it and duckdb_plugin may be removable."""
+    db = str(make_warehouse(tmp_path / "w.duckdb"))
+    # GE's own path: every metric comes back empty.
+    context = gx.get_context(mode="ephemeral")
+    ds = context.data_sources.add_sql("plain", connection_string=f"duckdb:///{db}")
+    try:
+        asset = ds.add_table_asset("t", table_name="follows", schema_name="raw")
+        result = (
+            asset.add_batch_definition_whole_table("all")
+            .get_batch()
+            .validate(gx.expectations.ExpectTableRowCountToBeBetween(min_value=1))
+        )
+        assert result.success is False
+        assert result.result == {}
+    finally:
+        ds.get_engine().dispose()
+        ds.get_execution_engine().close()
+    # The root cause in plain SQLAlchemy: rows fetched after the connection closed.
+    for plugins, expected in (([], []), ([duckdb_plugin.PLUGIN_NAME], [(4,)])):
+        duckdb_plugin.register()
+        engine = sa.create_engine(f"duckdb:///{db}", plugins=plugins)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("select count(*) from raw.follows"))
+        assert rows.fetchall() == expected
+        engine.dispose()
+
+
+def test_good_data_both_suites_succeed_with_real_observed_values(
+    tmp_path: Path, project_root: Path
+) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb")
+    raw = validate_table(db, "raw", "follows", "raw_follows", project_root=project_root)
+    mart = validate_table(
+        db, "marts", "fct_followers_daily", "marts_fct_followers_daily", project_root=project_root
+    )
+    for summary, rows in ((raw, len(GOOD_FOLLOWS)), (mart, len(GOOD_DAILY))):
+        assert summary.success, summary.failed
+        assert summary.evaluated == summary.successful == len(summary.results) > 0
+        assert summary.failed == []
+        for r in summary.results:
+            assert r["exception"] is None, r
+            if r["unexpected_count"] is None:  # aggregate expectation: needs an observed value
+                assert r["observed_value"] not in (None, [], {}), r
+            else:  # map expectation: really counted over the rows
+                assert (r["unexpected_count"], r["element_count"]) == (0, rows), r
+    assert raw.table == "raw.follows" and mart.table == "marts.fct_followers_daily"
+    assert result_for(raw, "expect_table_row_count_to_be_between")["observed_value"] == 4
+    assert result_for(mart, "expect_table_row_count_to_be_between")["observed_value"] == 3
+    columns = result_for(mart, "expect_table_columns_to_match_set")["observed_value"]
+    assert set(columns) == {c for c, *_ in duckdb_columns("marts", "fct_followers_daily", db)}
+    assert raw.evaluated == 12 and mart.evaluated == 9
+
+
+def test_bad_data_fails_the_right_expectations_with_exact_counts(
+    tmp_path: Path, project_root: Path
+) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb", bad=True)
+    raw = validate_table(db, "raw", "follows", "raw_follows", project_root=project_root)
+    mart = validate_table(
+        db, "marts", "fct_followers_daily", "marts_fct_followers_daily", project_root=project_root
+    )
+    assert not raw.success and not mart.success
+    raw_failed = {(r["expectation_type"], r["column"]): r for r in raw.failed}
+    assert {k: r["unexpected_count"] for k, r in raw_failed.items()} == {
+        ("expect_column_values_to_be_in_set", "action"): 1,
+        ("expect_column_values_to_not_be_null", "follower_id"): 1,
+    }
+    assert raw_failed[("expect_column_values_to_be_in_set", "action")][
+        "partial_unexpected_list"
+    ] == ["retweet"]
+    assert raw_failed[("expect_column_values_to_not_be_null", "follower_id")][
+        "unexpected_percent"
+    ] == (pytest.approx(100 / 6))
+    mart_failed = {
+        (r["expectation_type"], r["column"] or ",".join(r["columns"])): r["unexpected_count"]
+        for r in mart.failed
+    }
+    assert mart_failed == {
+        ("expect_compound_columns_to_be_unique", "platform,account_id,date"): 2,
+        ("expect_column_values_to_be_between", "followers"): 1,
+    }
+    assert (raw.evaluated, raw.successful) == (12, 10)
+    assert (mart.evaluated, mart.successful) == (9, 7)
+    meta = mart.as_metadata()
+    assert meta["success"] is False and meta["failed"] == 2
+    assert "expect_compound_columns_to_be_unique(platform,account_id,date)" in str(
+        meta["failed_expectations"]
+    )
+    assert "unexpected_count=2" in str(meta["failed_expectations"])
+
+
+def test_as_metadata_is_flat_and_json_able(tmp_path: Path, project_root: Path) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb")
+    meta = validate_table(
+        db, "raw", "follows", "raw_follows", project_root=project_root
+    ).as_metadata()
+    assert all(isinstance(v, str | int | float) for v in meta.values()), meta
+    assert json.loads(json.dumps(meta)) == meta
+    assert meta["row_count"] == 4 and meta["evaluated"] == 12 and meta["success_percent"] == 100.0
+
+
+def test_committed_context_is_left_unmodified(tmp_path: Path) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb")
+    yml = DEFAULT_PROJECT_ROOT / "gx" / "great_expectations.yml"
+    before_yml = yml.read_bytes()
+    before = committed_files(DEFAULT_PROJECT_ROOT)
+    summary = validate_table(db, "marts", "fct_followers_daily", "marts_fct_followers_daily")
+    assert summary.success
+    assert yml.read_bytes() == before_yml
+    assert committed_files(DEFAULT_PROJECT_ROOT) == before
+    assert str(tmp_path) not in yml.read_text(encoding="utf-8")
+
+
+def test_connections_closed_and_file_opened_read_only(tmp_path: Path, project_root: Path) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb")
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    validate_table(db, "raw", "follows", "raw_follows", project_root=project_root)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest  # nothing written
+    assert not db.with_name(db.name + ".wal").exists()
+    # A lingering read-only connection in this process would make this raise
+    # ("different configuration than existing connections"); another process would hit a lock.
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(
+            "insert into marts.fct_followers_daily values ('x', 'y', date '2026-01-05', 0, 0, 0, 0)"
+        )
+    finally:
+        con.close()
+    # ... also after a failed validation (table does not exist).
+    with pytest.raises(Exception, match="nope"):
+        validate_table(db, "raw", "nope", "raw_follows", project_root=project_root)
+    duckdb.connect(str(db)).close()
+
+
+def test_unknown_suite_and_missing_warehouse_raise(tmp_path: Path, project_root: Path) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb")
+    with pytest.raises(Exception, match="no_such_suite"):
+        validate_table(db, "raw", "follows", "no_such_suite", project_root=project_root)
+    with pytest.raises(FileNotFoundError):
+        validate_table(tmp_path / "missing.duckdb", "raw", "follows", "raw_follows")
+
+
+def test_build_docs_writes_index_with_suite_name(tmp_path: Path, project_root: Path) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb")
+    before = committed_files(project_root)
+    summary = validate_table(
+        db, "raw", "follows", "raw_follows", build_docs=True, project_root=project_root
+    )
+    expected = project_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    assert summary.data_docs_path == str(expected)
+    assert "raw_follows" in expected.read_text(encoding="utf-8")
+    assert summary.as_metadata()["data_docs_path"] == str(expected)
+    assert committed_files(project_root) == before  # only uncommitted/ was written
+    assert any(
+        (project_root / "gx" / "uncommitted" / "validations" / "raw_follows").rglob("*.json")
+    )
+    assert validate_table(db, "raw", "follows", "raw_follows").data_docs_path is None
+
+
+def test_committed_suites_follow_the_conventions() -> None:
+    tables = suite_tables()
+    assert tables["raw_follows"] == ("raw", "follows")
+    assert tables["marts_fct_followers_daily"] == ("marts", "fct_followers_daily")
+    suites_dir = DEFAULT_PROJECT_ROOT / "gx" / "expectations"
+    for name, (schema, table) in tables.items():
+        data = json.loads((suites_dir / f"{name}.json").read_text(encoding="utf-8"))
+        assert data["name"] == name == suite_name_for(schema, table)
+        assert data.get("id"), f"{name}: GE cannot run a suite without an id"
+        assert data["expectations"], name
+
+
+SCALE_ROWS = 5_000_000
+SCALE_CHILD = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    from pathlib import Path
+    from orchestration.quality.ge import validate_table
+
+    def status_kib(field: str) -> int | None:
+        try:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
+    def reset_peak() -> bool:
+        # ru_maxrss is useless here: after vfork+exec Linux carries the parent's (pytest's)
+        # high-water mark into the child. Reset this address space's own mark instead.
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+            return True
+        except OSError:
+            return False
+
+    def peak_bytes() -> int:
+        hwm = status_kib("VmHWM")
+        return hwm * 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    small, big = Path(sys.argv[1]), Path(sys.argv[2])
+    cfg = {"memory_limit": "128MB"}
+    validate_table(small, "marts", "fct_followers_daily", "marts_fct_followers_daily")  # warm-up
+    reset = reset_peak()
+    base = (status_kib("VmRSS") or 0) * 1024 if reset else peak_bytes()
+    t = time.perf_counter()
+    mart = validate_table(big, "marts", "fct_followers_daily", "marts_fct_followers_daily",
+                          duckdb_config=cfg)
+    raw = validate_table(big, "raw", "follows", "raw_follows", duckdb_config=cfg)
+    seconds = time.perf_counter() - t
+    print(json.dumps({"seconds": seconds, "growth": peak_bytes() - base, "base": base,
+                      "peak_reset": reset, "mart": mart.as_metadata(), "raw": raw.as_metadata()}))
+    """
+)
+
+
+def test_scale_5m_rows_validates_in_duckdb_with_bounded_memory(
+    tmp_path: Path, record_property: pytest.RecordProperty
+) -> None:
+    small = make_warehouse(tmp_path / "small.duckdb")
+    big = tmp_path / "big.duckdb"
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(big))
+    try:
+        con.execute("create schema raw; create schema marts")
+        con.execute(f"""
+            create table marts.fct_followers_daily as select
+              ['instagram', 'tiktok', 'youtube'][i % 3 + 1] as platform,
+              'acct_' || (i // 3000) as account_id,
+              date '2020-01-01' + ((i // 3) % 1000)::int as date,
+              (i % 100000)::bigint as followers, (i % 7)::bigint as follows_gross,
+              (i % 5)::bigint as unfollows_gross, ((i % 7) - (i % 5))::bigint as net_follower_change
+            from range({SCALE_ROWS}) t(i)""")
+        con.execute(f"""
+            create table raw.follows as select
+              ['instagram', 'tiktok', 'youtube'][i % 3 + 1] as platform,
+              'user_' || i as follower_id, 'acct_' || (i % 5000) as followee_id,
+              case when i % 4 = 0 then 'unfollow' else 'follow' end as action,
+              timestamp '2024-01-01' + to_seconds(i) as event_at, date '2024-06-01' as _dump_date,
+              'follows/2024-06-01/follows.csv' as _source_file, i as _source_row,
+              '{SHA}' as _file_sha256, timestamp '2024-06-02' as _loaded_at, '{{}}'::json as _extra
+            from range({SCALE_ROWS}) t(i)""")
+    finally:
+        con.close()
+    generated = time.perf_counter() - t0
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", SCALE_CHILD, str(small), str(big)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    mb = 1024 * 1024
+    record_property("ge_5m_seconds", round(out["seconds"], 2))
+    record_property("ge_5m_peak_rss_growth_mb", round(out["growth"] / mb, 1))
+    print(
+        f"\n5M-row GE validation (2 suites): {out['seconds']:.2f}s, peak RSS growth "
+        f"{out['growth'] / mb:.0f} MiB over a {out['base'] / mb:.0f} MiB baseline "
+        f"(data generation {generated:.1f}s, peak reset: {out['peak_reset']})"
+    )
+    assert out["mart"]["success"] is True and out["mart"]["row_count"] == SCALE_ROWS
+    assert out["raw"]["success"] is True and out["raw"]["row_count"] == SCALE_ROWS
+    # Pulling just the mart into Python needs >= 5M rows x 7 cols x 8 bytes = 267 MiB (pandas
+    # actually takes ~1.6 GB; raw.follows ~3.3 GB). Peak growth must stay well below that.
+    floor_mib = SCALE_ROWS * 7 * 8 / mb
+    assert out["growth"] / mb < 0.75 * floor_mib, out
+    assert out["seconds"] < 30, out
