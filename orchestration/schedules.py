@@ -1,6 +1,5 @@
 """The nightly schedule: at 02:00 (TRUEFANS_SCHEDULE_TIMEZONE, default UTC), load yesterday's dump."""
 
-
 import datetime as dt
 import os
 

@@ -1,6 +1,5 @@
 """A sensor that starts a refresh when a new dump-date folder lands, once per folder date."""
 
-
 import json
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets; dbt tests surface as asset checks."""
 
-
 from collections.abc import Mapping
 from typing import Any
 

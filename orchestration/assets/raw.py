@@ -5,7 +5,6 @@ Each run loads its partitions with DuckDB's own readers (orchestration/ingest), 
 that every file reconciles (rows read = loaded + quarantined, counted from the tables).
 """
 
-
 import datetime as dt
 import warnings
 

@@ -4,7 +4,6 @@ dagster-ge needs GE < 1, so these are plain asset checks calling orchestration.q
 computes every metric inside DuckDB (see that module for the duckdb-engine trap it avoids).
 """
 
-
 from dataclasses import dataclass
 
 import dagster as dg
