@@ -23,7 +23,7 @@ REJECTS = "_landing_rejects"
 
 _CSV_OPTIONS = (
     "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
-    "encoding='utf-8', strict_mode=true"
+    "encoding='utf-8', strict_mode=true, allow_quoted_nulls=false"
 )
 # Sniffing only needs the header; tolerate bad records there, they are caught by the real read.
 _CSV_SNIFF_OPTIONS = (
