@@ -17,7 +17,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check "pip==26.3"
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	# parse with the demo's settings: dbt's partial parsing stays valid for `truefans run`
+	cd dbt_project && TRUEFANS_WAREHOUSE=$(CURDIR)/$(DATA)/warehouse.duckdb TRUEFANS_DUCKDB_THREADS=2 \
+		TRUEFANS_DUCKDB_MEMORY_LIMIT=4GB ../$(BIN)/dbt parse --quiet --profiles-dir .
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv with the locked dependencies

@@ -16,7 +16,9 @@ def _generate(args: argparse.Namespace) -> int:
     from orchestration.generate.cli_args import config_from_args
 
     cfg = config_from_args(args)
-    summary = generate(cfg, Path(args.landing), Path(args.truth), progress=not args.quiet)
+    summary = generate(
+        cfg, Path(args.landing), Path(args.truth), progress=not args.quiet, overwrite=args.overwrite
+    )
     print(f"landing dumps: {Path(args.landing).resolve()}")
     print(f"ground truth:  {Path(args.truth).resolve()}")
     for key, value in summary.items():
@@ -37,7 +39,9 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration.pipeline import run_pipeline
     from orchestration.summary import print_summary
 
-    summary = run_pipeline(settings, args.date, log_level="INFO" if args.verbose else "WARNING")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_file = None if args.verbose else settings.warehouse.parent / "logs" / f"run-{stamp}.log"
+    summary = run_pipeline(settings, args.date, log_level="INFO", log_file=log_file)
     print_summary(summary, settings)
     return 0 if summary.success and not summary.checks_failed else 1
 
@@ -54,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--truth", default=str(DATA_DIR / "truth"), help="ground truth (never under --landing)"
     )
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    gen.add_argument(
+        "--overwrite", action="store_true", help="replace dumps and truth already in those folders"
+    )
     from orchestration.generate.cli_args import add_arguments
 
     add_arguments(gen)

@@ -6,8 +6,10 @@ range of dump dates runs as one run (raw assets use a single-run backfill policy
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,7 @@ class RunSummary:
     checks: list[CheckOutcome] = field(default_factory=list)
     marts: dict[str, int] = field(default_factory=dict)  # table -> rows
     landing_problems: list[str] = field(default_factory=list)
+    log_file: Path | None = None
 
     @property
     def checks_failed(self) -> list[CheckOutcome]:
@@ -62,7 +65,9 @@ def default_instance() -> dg.DagsterInstance:
     """The persistent instance `dagster dev` also reads (DAGSTER_HOME, default data/dagster_home)."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DATA_DIR / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
     return dg.DagsterInstance.get()
 
 
@@ -79,19 +84,33 @@ def run_pipeline(
     date: dt.date | None = None,
     instance: dg.DagsterInstance | None = None,
     log_level: str = "WARNING",
+    log_file: Path | None = None,
 ) -> RunSummary:
+    """Run nightly_refresh over `date` or every dump date of the landing root.
+
+    With `log_file`, Dagster's console log and dbt's output go there instead of the terminal.
+    """
     dates, problems = dump_dates_to_run(settings.landing, date)
     if not dates:
         raise ValueError(f"no dump-date folders with files under {settings.landing}")
     job = definitions_for(settings).resolve_job_def(nightly_refresh.name)
     tags = {RANGE_START_TAG: dates[0], RANGE_END_TAG: dates[-1]}
-    result = job.execute_in_process(
-        instance=instance or default_instance(),
-        tags=tags,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    with contextlib.ExitStack() as stack:
+        if log_file is not None:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            sink = stack.enter_context(log_file.open("a", encoding="utf-8"))
+            stack.enter_context(contextlib.redirect_stdout(sink))
+            stack.enter_context(contextlib.redirect_stderr(sink))
+        result = job.execute_in_process(
+            instance=instance or default_instance(),
+            tags=tags,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        )
+        sys.stdout.flush()
+    summary = RunSummary(
+        result.success, result.run_id, dates, landing_problems=problems, log_file=log_file
     )
-    summary = RunSummary(result.success, result.run_id, dates, landing_problems=problems)
     for evaluation in result.get_asset_check_evaluations():
         summary.checks.append(
             CheckOutcome(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
@@ -10,7 +12,8 @@ from orchestration.settings import Settings
 
 
 def print_summary(summary: RunSummary, settings: Settings, console: Console | None = None) -> None:
-    console = console or Console()
+    # piped output (make, CI logs) gets a fixed width instead of rich's 80-column fallback
+    console = console or Console(width=None if sys.stdout.isatty() else 110)
     status = "[green]succeeded[/]" if summary.success else "[red]FAILED[/]"
     console.print(
         f"\nTrueFans run {summary.run_id[:8]} {status}: dump dates "
@@ -46,3 +49,5 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
         marts.add_row(table, f"{rows:,}")
     console.print(marts)
     console.print(f"Warehouse: {settings.warehouse}")
+    if summary.log_file:
+        console.print(f"Dagster and dbt log: {summary.log_file}")

@@ -132,6 +132,7 @@ def load_partitions(
     loaded_at: dt.datetime | None = None,
 ) -> list[PartitionLoad]:
     """Load several dump dates of one entity, listing the landing root once."""
+    ensure_raw_schema(con)
     found = discover(landing_root, (entity,), set(dump_dates)).files
     by_date: dict[dt.date, list[LandingFile]] = {d: [] for d in dump_dates}
     for f in found:
@@ -148,8 +149,8 @@ def load_partition(
     files: list[LandingFile] | None = None,
 ) -> PartitionLoad:
     """Replace the raw rows of one partition with what the landing root holds now."""
-    ensure_raw_schema(con)
     if files is None:
+        ensure_raw_schema(con)
         files = discover(landing_root, (entity,), {dump_date}).files
     checksums = {f.relative_path: sha256_of(f.path) for f in files}
     previous = _logged_files(con, entity, dump_date)
