@@ -9,7 +9,7 @@ export DAGSTER_HOME ?= $(CURDIR)/$(DATA)/dagster_home
 export DO_NOT_TRACK := 1
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install demo run test lint dev docs lock clean
+.PHONY: install demo run test fix dev docs lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "TrueFans needs Python 3.11"'
@@ -32,14 +32,16 @@ demo: install  ## generate demo dumps and run the whole nightly pipeline into da
 run: install  ## run the pipeline on $(DATA)/landing again (idempotent)
 	$(BIN)/truefans run --landing $(DATA)/landing --warehouse $(DATA)/warehouse.duckdb
 
-test: install  ## lint, then the whole test suite
+test: install  ## lint (ruff, sqlfluff), then the whole test suite
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint models --templater dbt
 	$(BIN)/python -m pytest
 
-lint: install  ## ruff + sqlfluff on the dbt models
-	$(BIN)/ruff check orchestration tests
-	cd dbt_project && ../$(BIN)/sqlfluff lint models
+fix: install  ## apply ruff and sqlfluff fixes
+	$(BIN)/ruff format orchestration tests
+	$(BIN)/ruff check --fix orchestration tests
+	cd dbt_project && ../$(BIN)/sqlfluff fix models --templater dbt
 
 dev: install  ## open the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

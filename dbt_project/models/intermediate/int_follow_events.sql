@@ -12,7 +12,10 @@ snapshot_events as (
 ),
 
 event_sourced_followees as (
-    select distinct platform, followee_id from event_rows
+    select distinct
+        platform,
+        followee_id
+    from event_rows
 ),
 
 from_events as (
@@ -39,8 +42,8 @@ from_snapshots as (
     from snapshot_events
     left join event_sourced_followees
         on
-            event_sourced_followees.platform = snapshot_events.platform
-            and event_sourced_followees.followee_id = snapshot_events.followee_id
+            snapshot_events.platform = event_sourced_followees.platform
+            and snapshot_events.followee_id = event_sourced_followees.followee_id
     where event_sourced_followees.followee_id is null
 )
 

@@ -16,7 +16,11 @@ snapshot_times as (
         lag(snapshot_at) over (
             partition by platform, followee_id order by snapshot_at
         ) as previous_snapshot_at
-    from (select distinct platform, followee_id, snapshot_at from snapshots) as distinct_snapshots
+    from (select distinct
+        platform,
+        followee_id,
+        snapshot_at
+    from snapshots) as distinct_snapshots
 ),
 
 current_members as (
@@ -29,9 +33,9 @@ current_members as (
     from snapshot_times
     inner join snapshots
         on
-            snapshots.platform = snapshot_times.platform
-            and snapshots.followee_id = snapshot_times.followee_id
-            and snapshots.snapshot_at = snapshot_times.snapshot_at
+            snapshot_times.platform = snapshots.platform
+            and snapshot_times.followee_id = snapshots.followee_id
+            and snapshot_times.snapshot_at = snapshots.snapshot_at
 ),
 
 previous_members as (
@@ -43,9 +47,9 @@ previous_members as (
     from snapshot_times
     inner join snapshots
         on
-            snapshots.platform = snapshot_times.platform
-            and snapshots.followee_id = snapshot_times.followee_id
-            and snapshots.snapshot_at = snapshot_times.previous_snapshot_at
+            snapshot_times.platform = snapshots.platform
+            and snapshot_times.followee_id = snapshots.followee_id
+            and snapshot_times.previous_snapshot_at = snapshots.snapshot_at
 ),
 
 follows as (
@@ -59,10 +63,10 @@ follows as (
     from current_members
     left join previous_members
         on
-            previous_members.platform = current_members.platform
-            and previous_members.followee_id = current_members.followee_id
-            and previous_members.snapshot_at = current_members.snapshot_at
-            and previous_members.follower_id = current_members.follower_id
+            current_members.platform = previous_members.platform
+            and current_members.followee_id = previous_members.followee_id
+            and current_members.snapshot_at = previous_members.snapshot_at
+            and current_members.follower_id = previous_members.follower_id
     where previous_members.follower_id is null
 ),
 
@@ -77,10 +81,10 @@ unfollows as (
     from previous_members
     left join current_members
         on
-            current_members.platform = previous_members.platform
-            and current_members.followee_id = previous_members.followee_id
-            and current_members.snapshot_at = previous_members.snapshot_at
-            and current_members.follower_id = previous_members.follower_id
+            previous_members.platform = current_members.platform
+            and previous_members.followee_id = current_members.followee_id
+            and previous_members.snapshot_at = current_members.snapshot_at
+            and previous_members.follower_id = current_members.follower_id
     where current_members.follower_id is null
 )
 

@@ -40,13 +40,13 @@ final as (
     from tracked
     left join latest_profile
         on
-            latest_profile.platform = tracked.platform
-            and latest_profile.account_id = tracked.account_id
+            tracked.platform = latest_profile.platform
+            and tracked.account_id = latest_profile.account_id
             and latest_profile.row_rank = 1
     left join follow_sources
         on
-            follow_sources.platform = tracked.platform
-            and follow_sources.account_id = tracked.account_id
+            tracked.platform = follow_sources.platform
+            and tracked.account_id = follow_sources.account_id
 )
 
 select * from final

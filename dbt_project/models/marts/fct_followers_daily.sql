@@ -4,7 +4,10 @@
 with
 
 tracked as (
-    select platform, account_id from {{ ref('dim_tracked_accounts') }}
+    select
+        platform,
+        account_id
+    from {{ ref('dim_tracked_accounts') }}
 ),
 
 state_changes as (
@@ -77,13 +80,13 @@ daily as (
     from spine
     left join daily_changes
         on
-            daily_changes.platform = spine.platform
-            and daily_changes.account_id = spine.account_id
-            and daily_changes.date_day = spine.date_day
+            spine.platform = daily_changes.platform
+            and spine.account_id = daily_changes.account_id
+            and spine.date_day = daily_changes.date_day
     left join opening
         on
-            opening.platform = spine.platform
-            and opening.account_id = spine.account_id
+            spine.platform = opening.platform
+            and spine.account_id = opening.account_id
 ),
 
 final as (
