@@ -29,6 +29,9 @@ from great_expectations.core import ExpectationSuiteValidationResult
 from great_expectations.data_context import AbstractDataContext
 
 from orchestration.quality import duckdb_plugin
+from orchestration.quality.teardown import silence_native_teardown_report
+
+silence_native_teardown_report()
 
 DEFAULT_PROJECT_ROOT = Path(__file__).resolve().parents[2] / "expectations"
 GX_DIR_NAME = "gx"
