@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import sysconfig
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,9 +46,17 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 def dbt_executable() -> str:
-    """dbt from this interpreter's environment, so an un-activated venv still finds it."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
+    """The dbt of this environment, found even when its venv is not activated (dagster dev
+    starts code servers without the venv's bin on PATH)."""
+    candidates = [
+        Path(sysconfig.get_path("scripts")) / "dbt",
+        Path(sys.prefix) / "bin" / "dbt",
+        Path(sys.executable).parent / "dbt",
+    ]
+    for candidate in candidates:
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("dbt") or "dbt"
 
 
 def build_resources(settings: Settings | None = None) -> dict[str, object]:

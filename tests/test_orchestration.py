@@ -117,3 +117,32 @@ def test_code_location_loads_with_every_layer() -> None:
     assert defs.resolve_job_def("nightly_refresh") is not None
     assert defs.resolve_schedule_def("nightly_refresh_schedule") is not None
     assert defs.resolve_sensor_def("new_dump_sensor") is not None
+
+
+def test_code_location_loads_like_dagster_dev_without_the_venv_on_path(tmp_path: Path) -> None:
+    """`dagster dev` sets DAGSTER_IS_DEV_CLI (so dagster-dbt re-parses the project) and starts
+    code servers without the venv on PATH; loading must still find dbt."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PATH": "/usr/bin:/bin",
+        "DAGSTER_IS_DEV_CLI": "1",
+        "DAGSTER_HOME": str(tmp_path),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from orchestration.definitions import defs; print(len(list(defs.assets)))",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.strip().splitlines()[-1]) >= 7
