@@ -18,6 +18,7 @@ import pytest
 
 from orchestration.generate import SimConfig, generate
 from orchestration.generate.cli_args import add_arguments, config_from_args
+from orchestration.ingest.contract import INTERACTION_KINDS
 
 SMALL = SimConfig(seed=7, tracked=4, accounts=3_000, days=8, part_rows=400)
 CONTRACT = {
@@ -200,17 +201,7 @@ def test_required_columns_present_and_values_valid(world) -> None:
         == 0
     )
     kinds = {r[0] for r in con.execute("select distinct kind from interactions").fetchall()}
-    assert kinds <= {
-        "like",
-        "comment",
-        "reply",
-        "share",
-        "repost",
-        "quote",
-        "save",
-        "click",
-        "mention",
-    }
+    assert kinds <= set(INTERACTION_KINDS)
     assert {"like", "comment", "reply", "share", "repost", "save"} <= kinds
     neg = con.execute(
         "select count(*) from accounts where followers_count::bigint < 0 or following_count::bigint < 0 "

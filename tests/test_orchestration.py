@@ -12,6 +12,7 @@ import pytest
 from landing_helpers import write
 
 from orchestration.dbt_project import build_args
+from orchestration.ingest.contract import ENTITIES
 from orchestration.schedules import nightly_refresh_schedule, partition_for
 from orchestration.sensors import new_dump_sensor
 
@@ -90,14 +91,7 @@ def test_code_location_loads_with_every_layer() -> None:
 
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    for entity in (
-        "accounts",
-        "follows",
-        "follower_snapshots",
-        "posts",
-        "interactions",
-        "tracked_accounts",
-    ):
+    for entity in ENTITIES:
         assert f"raw/{entity}" in keys
     assert {
         "staging/stg_follows",

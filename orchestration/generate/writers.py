@@ -31,17 +31,12 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from orchestration.generate.timefmt import iso_array
+from orchestration.ingest.contract import ENTITIES as CONTRACT_ENTITIES
+from orchestration.ingest.contract import FORMATS as CONTRACT_FORMATS
 
 ColType = Literal["str", "int", "bool", "ts", "ref", "num"]
-FORMATS: tuple[str, ...] = ("csv", "csv.gz", "jsonl", "jsonl.gz", "parquet")
-ENTITIES: tuple[str, ...] = (
-    "accounts",
-    "follows",
-    "follower_snapshots",
-    "posts",
-    "interactions",
-    "tracked_accounts",
-)
+FORMATS: tuple[str, ...] = CONTRACT_FORMATS
+ENTITIES: tuple[str, ...] = tuple(CONTRACT_ENTITIES)
 _BOOLS = (("true", "false"), ("1", "0"), ("yes", "no"), ("True", "False"))
 _BOM = b"\xef\xbb\xbf"
 

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.contract import LOAD_LOG_DDL, QUARANTINE_DDL, columns, raw_table_ddl
+from orchestration.ingest.contract import (
+    ENTITIES,
+    LOAD_LOG_DDL,
+    QUARANTINE_DDL,
+    columns,
+    raw_table_ddl,
+)
 from orchestration.ingest.discovery import LandingFile, discover
 from orchestration.ingest.readers import REJECTS, UnreadableFile, read_file
 from orchestration.ingest.validate import VALIDATED, validation_sql
@@ -64,14 +70,7 @@ def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
-    for entity in (
-        "accounts",
-        "follows",
-        "follower_snapshots",
-        "posts",
-        "interactions",
-        "tracked_accounts",
-    ):
+    for entity in ENTITIES:
         con.execute(raw_table_ddl(entity))
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_LOG_DDL)
