@@ -3,32 +3,16 @@
 -- the end of D; a day without events carries the previous day's count forward.
 with
 
-tracked as (
-    select
-        platform,
-        account_id
-    from {{ ref('dim_tracked_accounts') }}
+spine as (
+    select * from {{ ref('int_tracked_account_days') }}
+),
+
+bounds as (
+    select min(date_day) as first_day from spine
 ),
 
 state_changes as (
     select * from {{ ref('int_follow_state_changes') }}
-),
-
-dump_dates as (
-    select _dump_date as dump_date from {{ source('raw', 'follows') }}
-    union all
-    select _dump_date as dump_date from {{ source('raw', 'follower_snapshots') }}
-),
-
-bounds as (
-    select
-        min(dump_date) as first_day,
-        max(dump_date) as last_day
-    from dump_dates
-),
-
-calendar as (
-    {{ date_series('(select first_day from bounds)', '(select last_day from bounds)') }}
 ),
 
 daily_changes as (
@@ -53,15 +37,6 @@ opening as (
     cross join bounds
     where daily_changes.date_day < bounds.first_day
     group by daily_changes.platform, daily_changes.account_id
-),
-
-spine as (
-    select
-        tracked.platform,
-        tracked.account_id,
-        calendar.date_day
-    from tracked
-    cross join calendar
 ),
 
 daily as (
@@ -94,10 +69,10 @@ final as (
         platform,
         account_id,
         date_day as date,
-        followers,
-        case when not is_baseline_day then follows_gross end as follows_gross,
-        case when not is_baseline_day then unfollows_gross end as unfollows_gross,
-        case when not is_baseline_day then follows_gross - unfollows_gross end as net_follower_change,
+        cast(followers as {{ dbt.type_bigint() }}) as followers,
+        cast(case when not is_baseline_day then follows_gross end as {{ dbt.type_bigint() }}) as follows_gross,
+        cast(case when not is_baseline_day then unfollows_gross end as {{ dbt.type_bigint() }}) as unfollows_gross,
+        cast(case when not is_baseline_day then follows_gross - unfollows_gross end as {{ dbt.type_bigint() }}) as net_follower_change,
         is_baseline_day
     from daily
 )

@@ -1,0 +1,138 @@
+-- Per tracked account and day: how many current followers (following at the end of the day)
+--   * interacted in the last var('active_window_days') days (active followers),
+--   * engaged on >= var('true_fan_min_days') distinct days in the last
+--     var('true_fan_window_days') days (true fans),
+--   * ever interacted up to that day (the rest are ghosts).
+-- Each condition becomes day intervals per (account, engager), intersected with follow spells
+-- and counted with macros/intervals.sql: no day x engager cross join.
+with
+
+engager_days as (
+    select
+        platform,
+        account_id,
+        engager_id,
+        day_number
+    from {{ ref('int_engager_daily') }}
+),
+
+engagement_days as (
+    select
+        platform,
+        account_id,
+        engager_id,
+        day_number
+    from {{ ref('int_engager_daily') }}
+    where engagements > 0
+),
+
+spells as (
+    select * from {{ ref('int_follower_spells') }}
+),
+
+spine as (
+    select * from {{ ref('int_tracked_account_days') }}
+),
+
+active_raw as (
+    select
+        platform,
+        account_id,
+        engager_id,
+        day_number as start_day,
+        day_number + {{ var('active_window_days') - 1 }} as end_day
+    from engager_days
+),
+
+active_intervals as (
+    {{ merge_intervals('active_raw', ['platform', 'account_id', 'engager_id']) }}
+),
+
+fan_windows as (
+    select
+        platform,
+        account_id,
+        engager_id,
+        day_number,
+        lead(day_number, {{ var('true_fan_min_days') - 1 }}) over (
+            partition by platform, account_id, engager_id order by day_number
+        ) as qualifying_day
+    from engagement_days
+),
+
+fan_raw as (
+    select
+        platform,
+        account_id,
+        engager_id,
+        qualifying_day as start_day,
+        day_number + {{ var('true_fan_window_days') - 1 }} as end_day
+    from fan_windows
+    where qualifying_day <= day_number + {{ var('true_fan_window_days') - 1 }}
+),
+
+fan_intervals as (
+    {{ merge_intervals('fan_raw', ['platform', 'account_id', 'engager_id']) }}
+),
+
+engaged_intervals as (
+    select
+        platform,
+        account_id,
+        engager_id,
+        min(day_number) as start_day,
+        2147483647 as end_day
+    from engager_days
+    group by platform, account_id, engager_id
+),
+
+{% for kind in ['active', 'fan', 'engaged'] %}
+{{ kind }}_followers as (
+    select
+        intervals.platform,
+        intervals.account_id,
+        greatest(intervals.start_day, spells.first_day) as start_day,
+        least(intervals.end_day, spells.last_day) as end_day
+    from {{ kind }}_intervals as intervals
+    inner join spells
+        on
+            intervals.platform = spells.platform
+            and intervals.account_id = spells.account_id
+            and intervals.engager_id = spells.follower_id
+            and intervals.start_day <= spells.last_day
+            and spells.first_day <= intervals.end_day
+),
+
+{{ kind }}_counts as (
+    {{ count_open_intervals(kind ~ '_followers', 'spine') }}
+),
+{% endfor %}
+
+final as (
+    select
+        spine.platform,
+        spine.account_id,
+        spine.date_day,
+        spine.day_number,
+        active_counts.open_intervals as active_followers,
+        fan_counts.open_intervals as true_fans,
+        engaged_counts.open_intervals as engaged_followers
+    from spine
+    inner join active_counts
+        on
+            spine.platform = active_counts.platform
+            and spine.account_id = active_counts.account_id
+            and spine.day_number = active_counts.day_number
+    inner join fan_counts
+        on
+            spine.platform = fan_counts.platform
+            and spine.account_id = fan_counts.account_id
+            and spine.day_number = fan_counts.day_number
+    inner join engaged_counts
+        on
+            spine.platform = engaged_counts.platform
+            and spine.account_id = engaged_counts.account_id
+            and spine.day_number = engaged_counts.day_number
+)
+
+select * from final
