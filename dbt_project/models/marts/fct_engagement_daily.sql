@@ -1,5 +1,15 @@
 -- One row per tracked account and day: follower growth, the engagement of that day's posts,
 -- Kaushik's rates, the audience's activity, dialog and weak-tie share. Formulas: see the YAML.
+-- Incremental: recomputes the newest var('lookback_days') days (a post's interactions keep
+-- arriving for days), from intermediate models that hold the whole history.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['platform', 'account_id', 'date'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 followers as (
@@ -146,6 +156,9 @@ final as (
             spine.platform = ties_trailing.platform
             and spine.account_id = ties_trailing.account_id
             and spine.day_number = ties_trailing.day_number
+    {% if is_incremental() %}
+        where followers.date >= {{ lookback_start('date') }}
+    {% endif %}
 )
 
 select * from final

@@ -1,8 +1,21 @@
 -- Complete follower lists, one row per (platform, followee_id, snapshot_at, follower_id).
+-- Incremental like stg_interactions.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='dump_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 source as (
     select * from {{ source('raw', 'follower_snapshots') }}
+    {% if is_incremental() %}
+        where _dump_date >= {{ lookback_start('dump_date') }}
+    {% endif %}
 ),
 
 deduplicated as (
@@ -16,4 +29,26 @@ deduplicated as (
     group by platform, followee_id, snapshot_at, follower_id
 )
 
-select * from deduplicated
+{% if is_incremental() %}
+    , delivered_before_window as (
+        select
+            platform,
+            followee_id,
+            snapshot_at,
+            follower_id
+        from {{ this }}
+        where dump_date < {{ lookback_start('dump_date') }}
+    )
+
+    select deduplicated.*
+    from deduplicated
+    left join delivered_before_window
+        on
+            deduplicated.platform = delivered_before_window.platform
+            and deduplicated.followee_id = delivered_before_window.followee_id
+            and deduplicated.snapshot_at = delivered_before_window.snapshot_at
+            and deduplicated.follower_id = delivered_before_window.follower_id
+    where delivered_before_window.follower_id is null
+{% else %}
+    select * from deduplicated
+{% endif %}

@@ -1,9 +1,21 @@
 -- Follow and unfollow events as sent by the source, deduplicated (the same event delivered in
--- two files or two dumps counts once).
+-- two files or two dumps counts once). Incremental like stg_interactions.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='dump_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 source as (
     select * from {{ source('raw', 'follows') }}
+    {% if is_incremental() %}
+        where _dump_date >= {{ lookback_start('dump_date') }}
+    {% endif %}
 ),
 
 ranked as (
@@ -28,4 +40,28 @@ renamed as (
     where row_rank = 1
 )
 
-select * from renamed
+{% if is_incremental() %}
+    , delivered_before_window as (
+        select
+            platform,
+            follower_id,
+            followee_id,
+            action,
+            event_at
+        from {{ this }}
+        where dump_date < {{ lookback_start('dump_date') }}
+    )
+
+    select renamed.*
+    from renamed
+    left join delivered_before_window
+        on
+            renamed.platform = delivered_before_window.platform
+            and renamed.follower_id = delivered_before_window.follower_id
+            and renamed.followee_id = delivered_before_window.followee_id
+            and renamed.action = delivered_before_window.action
+            and renamed.event_at = delivered_before_window.event_at
+    where delivered_before_window.follower_id is null
+{% else %}
+    select * from renamed
+{% endif %}

@@ -1,9 +1,23 @@
 -- One row per interaction. Where the dump has no interaction_id, a stable one is derived from
 -- the other required columns, so a re-delivered interaction deduplicates either way.
+-- Incremental: replaces the newest dump dates (look-back window); an interaction first
+-- delivered before the window keeps that first delivery, exactly as a full refresh would.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='dump_date',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 source as (
     select * from {{ source('raw', 'interactions') }}
+    {% if is_incremental() %}
+        where _dump_date >= {{ lookback_start('dump_date') }}
+    {% endif %}
 ),
 
 identified as (
@@ -44,4 +58,22 @@ renamed as (
     where row_rank = 1
 )
 
-select * from renamed
+{% if is_incremental() %}
+    , delivered_before_window as (
+        select
+            platform,
+            interaction_id
+        from {{ this }}
+        where dump_date < {{ lookback_start('dump_date') }}
+    )
+
+    select renamed.*
+    from renamed
+    left join delivered_before_window
+        on
+            renamed.platform = delivered_before_window.platform
+            and renamed.interaction_id = delivered_before_window.interaction_id
+    where delivered_before_window.interaction_id is null
+{% else %}
+    select * from renamed
+{% endif %}
