@@ -48,6 +48,42 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
     for table, rows in summary.marts.items():
         marts.add_row(table, f"{rows:,}")
     console.print(marts)
+    if summary.accounts:
+        console.print(_accounts_table(summary))
     console.print(f"Warehouse: {settings.warehouse}")
     if summary.log_file:
         console.print(f"Dagster and dbt log: {summary.log_file}")
+
+
+def _pct(value: object) -> str:
+    return "–" if value is None else f"{float(value):.1%}"  # type: ignore[arg-type]
+
+
+def _accounts_table(summary: RunSummary) -> Table:
+    as_of = summary.accounts[0]["date"]
+    table = Table(
+        title=f"Tracked accounts on {as_of} (engagement rate: average per post, last 28 days)"
+    )
+    for col in (
+        "account",
+        "platform",
+        "followers",
+        "engagement rate",
+        "active 28d",
+        "true fans",
+        "ghosts",
+        "dialog 90d (Dunbar ~150)",
+    ):
+        table.add_column(col, justify="left" if col in ("account", "platform") else "right")
+    for a in summary.accounts:
+        table.add_row(
+            str(a["account"]),
+            str(a["platform"]),
+            f"{a['followers']:,}",
+            _pct(a["engagement_rate_28d"]),
+            _pct(a["active_follower_ratio_28d"]),
+            f"{a['true_fans']:,}",
+            _pct(a["ghost_share"]),
+            f"{a['dialog_accounts_90d']:,}",
+        )
+    return table

@@ -140,3 +140,19 @@ def test_code_location_loads_like_dagster_dev_without_the_venv_on_path(tmp_path:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.strip().splitlines()[-1]) >= 7
+
+
+def test_dbt_version_from_metadata_matches_the_dbt_executable() -> None:
+    import re
+    import subprocess
+
+    from orchestration.resources import TrueFansDbtCliResource, dbt_executable
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    resource = TrueFansDbtCliResource(
+        project_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
+    )
+    output = subprocess.run(
+        [dbt_executable(), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert str(resource._cli_version) == re.search(r"(\d+\.\d+\.\d+)", output).group(1)

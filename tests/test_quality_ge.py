@@ -410,3 +410,20 @@ def test_process_using_ge_exits_without_native_teardown_noise() -> None:
     assert done.returncode == 0
     assert "nanobind" not in done.stderr
     assert "still visible" in done.stderr
+
+
+def test_another_process_can_write_right_after_validation(
+    tmp_path: Path, project_root: Path
+) -> None:
+    """dbt runs in a subprocess right after the raw GE check: no lock may outlive validate_table."""
+    import subprocess
+    import sys
+
+    db = make_warehouse(tmp_path / "w.duckdb")
+    for _ in range(3):
+        validate_table(db, "raw", "follows", "raw_follows", project_root=project_root)
+        code = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); c.execute('create or replace table t as select 1'); c.close()"
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
