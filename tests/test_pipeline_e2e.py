@@ -135,3 +135,58 @@ def test_daily_follower_counts_equal_the_truth(pipeline) -> None:
         assert gross_diff == []
     finally:
         con.close()
+
+
+# The engagement tables of ../shared/MARTS_CONTRACT.md, column for column.
+CONTRACT_COLUMNS = {
+    "dim_tracked_accounts": "platform account_id handle name home_country home_lang",
+    "fct_engagement_daily": (
+        "platform account_id date followers follows_gross unfollows_gross net_follower_change posts "
+        "likes comments shares engagements engagement_rate conversation_rate amplification_rate "
+        "applause_rate active_followers_28d active_follower_ratio_28d true_fans authentic_engagements "
+        "authentic_engagement_rate"
+    ),
+    "fct_post_engagement": (
+        "platform post_id account_id created_at followers_at_post likes comments shares engagements "
+        "unique_engagers engagement_rate authentic_engagements suspicious_engager_share is_like_farm_target"
+    ),
+}
+
+
+def test_dbt_docs_generate_documents_every_contract_column(pipeline, tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+
+    from orchestration.resources import dbt_executable
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    settings = pipeline[0]
+    env = {**os.environ, "TRUEFANS_WAREHOUSE": str(settings.warehouse)}
+    done = subprocess.run(
+        [
+            dbt_executable(),
+            "docs",
+            "generate",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(tmp_path),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    catalog = json.loads((tmp_path / "catalog.json").read_text())
+    assert (tmp_path / "index.html").exists()
+    for table, names in CONTRACT_COLUMNS.items():
+        node = manifest["nodes"][f"model.truefans.{table}"]
+        assert node["schema"] == "marts" and node["description"]
+        in_warehouse = set(catalog["nodes"][f"model.truefans.{table}"]["columns"])
+        for column in names.split():
+            assert column in in_warehouse, (table, column)
+            assert node["columns"].get(column, {}).get("description"), (table, column)

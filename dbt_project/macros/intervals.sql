@@ -79,3 +79,13 @@
             and spine.account_id = day_deltas.account_id
             and spine.day_number = day_deltas.day_number
 {%- endmacro %}
+
+{#- Sum of `expr` over the `days` rows up to and including the current one of a daily spine
+    partitioned by tracked account (one row per day, so rows = days). -#}
+{% macro trailing_sum(expr, days) -%}
+    sum(coalesce({{ expr }}, 0)) over (
+        partition by spine.platform, spine.account_id
+        order by spine.day_number
+        rows between {{ days - 1 }} preceding and current row
+    )
+{%- endmacro %}

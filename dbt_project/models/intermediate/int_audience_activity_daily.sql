@@ -87,25 +87,25 @@ engaged_intervals as (
 ),
 
 {% for kind in ['active', 'fan', 'engaged'] %}
-{{ kind }}_followers as (
-    select
-        intervals.platform,
-        intervals.account_id,
-        greatest(intervals.start_day, spells.first_day) as start_day,
-        least(intervals.end_day, spells.last_day) as end_day
-    from {{ kind }}_intervals as intervals
-    inner join spells
-        on
-            intervals.platform = spells.platform
-            and intervals.account_id = spells.account_id
-            and intervals.engager_id = spells.follower_id
-            and intervals.start_day <= spells.last_day
-            and spells.first_day <= intervals.end_day
-),
+    {{ kind }}_followers as (
+        select
+            intervals.platform,
+            intervals.account_id,
+            greatest(intervals.start_day, spells.first_day) as start_day,
+            least(intervals.end_day, spells.last_day) as end_day
+        from {{ kind }}_intervals as intervals
+        inner join spells
+            on
+                intervals.platform = spells.platform
+                and intervals.account_id = spells.account_id
+                and intervals.engager_id = spells.follower_id
+                and intervals.start_day <= spells.last_day
+                and intervals.end_day >= spells.first_day
+    ),
 
-{{ kind }}_counts as (
-    {{ count_open_intervals(kind ~ '_followers', 'spine') }}
-),
+    {{ kind }}_counts as (
+        {{ count_open_intervals(kind ~ '_followers', 'spine') }}
+    ),
 {% endfor %}
 
 final as (

@@ -43,19 +43,19 @@ incoming as (
 ),
 
 {% for direction in ['outgoing', 'incoming'] %}
-{{ direction }}_raw as (
-    select
-        platform,
-        account_id,
-        other_id,
-        day_number as start_day,
-        day_number + {{ var('dialog_window_days') - 1 }} as end_day
-    from {{ direction }}
-),
+    {{ direction }}_raw as (
+        select
+            platform,
+            account_id,
+            other_id,
+            day_number as start_day,
+            day_number + {{ var('dialog_window_days') - 1 }} as end_day
+        from {{ direction }}
+    ),
 
-{{ direction }}_intervals as (
-    {{ merge_intervals(direction ~ '_raw', ['platform', 'account_id', 'other_id']) }}
-),
+    {{ direction }}_intervals as (
+        {{ merge_intervals(direction ~ '_raw', ['platform', 'account_id', 'other_id']) }}
+    ),
 {% endfor %}
 
 both_ways as (
@@ -71,7 +71,7 @@ both_ways as (
             and outgoing_intervals.account_id = incoming_intervals.account_id
             and outgoing_intervals.other_id = incoming_intervals.other_id
             and outgoing_intervals.start_day <= incoming_intervals.end_day
-            and incoming_intervals.start_day <= outgoing_intervals.end_day
+            and outgoing_intervals.end_day >= incoming_intervals.start_day
 ),
 
 spine as (

@@ -47,15 +47,15 @@ posts_daily as (
         sum(shares) as shares,
         sum(engagements) as engagements,
         sum(authentic_engagements) as authentic_engagements,
-        avg(engagement_rate) as engagement_rate,
-        avg(authentic_engagement_rate) as authentic_engagement_rate,
+        {{ exact_avg('engagement_rate') }} as engagement_rate,
+        {{ exact_avg('authentic_engagement_rate') }} as authentic_engagement_rate,
         sum(case when reach is not null then engagements end) * 1.0
         / nullif(sum(reach), 0) as engagement_rate_by_reach,
         sum(case when impressions is not null then engagements end) * 1.0
         / nullif(sum(impressions), 0) as engagement_rate_by_impressions,
-        avg(conversation_per_1k_followers) as conversation_rate_per_1k_followers,
-        avg(amplification_per_1k_followers) as amplification_rate_per_1k_followers,
-        avg(applause_per_1k_followers) as applause_rate_per_1k_followers
+        {{ exact_avg('conversation_per_1k_followers') }} as conversation_rate_per_1k_followers,
+        {{ exact_avg('amplification_per_1k_followers') }} as amplification_rate_per_1k_followers,
+        {{ exact_avg('applause_per_1k_followers') }} as applause_rate_per_1k_followers
     from posts
     group by platform, account_id, cast(created_at as date)
 ),
@@ -78,13 +78,10 @@ ties_trailing as (
         spine.platform,
         spine.account_id,
         spine.day_number,
-        {% for measure in ['engagements', 'weak_tie_engagements', 'shares', 'weak_tie_shares'] %}
-            sum(coalesce(ties_daily.{{ measure }}, 0)) over (
-                partition by spine.platform, spine.account_id
-                order by spine.day_number
-                rows between {{ var('tie_window_days') - 1 }} preceding and current row
-            ) as {{ measure }}_window{{ ',' if not loop.last }}
-        {% endfor %}
+        {{ trailing_sum('ties_daily.engagements', var('tie_window_days')) }} as engagements_window,
+        {{ trailing_sum('ties_daily.weak_tie_engagements', var('tie_window_days')) }} as weak_tie_engagements_window,
+        {{ trailing_sum('ties_daily.shares', var('tie_window_days')) }} as shares_window,
+        {{ trailing_sum('ties_daily.weak_tie_shares', var('tie_window_days')) }} as weak_tie_shares_window
     from spine
     left join ties_daily
         on

@@ -72,7 +72,8 @@ final as (
         cast(followers as {{ dbt.type_bigint() }}) as followers,
         cast(case when not is_baseline_day then follows_gross end as {{ dbt.type_bigint() }}) as follows_gross,
         cast(case when not is_baseline_day then unfollows_gross end as {{ dbt.type_bigint() }}) as unfollows_gross,
-        cast(case when not is_baseline_day then follows_gross - unfollows_gross end as {{ dbt.type_bigint() }}) as net_follower_change,
+        cast(case when not is_baseline_day then follows_gross - unfollows_gross end as {{ dbt.type_bigint() }})
+            as net_follower_change,
         is_baseline_day
     from daily
 )

@@ -27,10 +27,11 @@ deduplicated as (
         min(_dump_date) as dump_date
     from source
     group by platform, followee_id, snapshot_at, follower_id
-)
+),
 
-{% if is_incremental() %}
-    , delivered_before_window as (
+-- rows whose key was first delivered before the look-back window keep that first delivery
+delivered_before_window as (
+    {% if is_incremental() %}
         select
             platform,
             followee_id,
@@ -38,8 +39,17 @@ deduplicated as (
             follower_id
         from {{ this }}
         where dump_date < {{ lookback_start('dump_date') }}
-    )
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as platform,
+            cast(null as {{ dbt.type_string() }}) as followee_id,
+            cast(null as {{ dbt.type_timestamp() }}) as snapshot_at,
+            cast(null as {{ dbt.type_string() }}) as follower_id
+        where 1 = 0
+    {% endif %}
+),
 
+final as (
     select deduplicated.*
     from deduplicated
     left join delivered_before_window
@@ -49,6 +59,6 @@ deduplicated as (
             and deduplicated.snapshot_at = delivered_before_window.snapshot_at
             and deduplicated.follower_id = delivered_before_window.follower_id
     where delivered_before_window.follower_id is null
-{% else %}
-    select * from deduplicated
-{% endif %}
+)
+
+select * from final

@@ -38,10 +38,11 @@ renamed as (
         _dump_date as dump_date
     from ranked
     where row_rank = 1
-)
+),
 
-{% if is_incremental() %}
-    , delivered_before_window as (
+-- rows whose key was first delivered before the look-back window keep that first delivery
+delivered_before_window as (
+    {% if is_incremental() %}
         select
             platform,
             follower_id,
@@ -50,8 +51,18 @@ renamed as (
             event_at
         from {{ this }}
         where dump_date < {{ lookback_start('dump_date') }}
-    )
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as platform,
+            cast(null as {{ dbt.type_string() }}) as follower_id,
+            cast(null as {{ dbt.type_string() }}) as followee_id,
+            cast(null as {{ dbt.type_string() }}) as action,
+            cast(null as {{ dbt.type_timestamp() }}) as event_at
+        where 1 = 0
+    {% endif %}
+),
 
+final as (
     select renamed.*
     from renamed
     left join delivered_before_window
@@ -62,6 +73,6 @@ renamed as (
             and renamed.action = delivered_before_window.action
             and renamed.event_at = delivered_before_window.event_at
     where delivered_before_window.follower_id is null
-{% else %}
-    select * from renamed
-{% endif %}
+)
+
+select * from final

@@ -56,17 +56,25 @@ renamed as (
         _dump_date as dump_date
     from ranked
     where row_rank = 1
-)
+),
 
-{% if is_incremental() %}
-    , delivered_before_window as (
+-- rows whose key was first delivered before the look-back window keep that first delivery
+delivered_before_window as (
+    {% if is_incremental() %}
         select
             platform,
             interaction_id
         from {{ this }}
         where dump_date < {{ lookback_start('dump_date') }}
-    )
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as platform,
+            cast(null as {{ dbt.type_string() }}) as interaction_id
+        where 1 = 0
+    {% endif %}
+),
 
+final as (
     select renamed.*
     from renamed
     left join delivered_before_window
@@ -74,6 +82,6 @@ renamed as (
             renamed.platform = delivered_before_window.platform
             and renamed.interaction_id = delivered_before_window.interaction_id
     where delivered_before_window.interaction_id is null
-{% else %}
-    select * from renamed
-{% endif %}
+)
+
+select * from final
