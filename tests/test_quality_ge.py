@@ -427,3 +427,23 @@ def test_another_process_can_write_right_after_validation(
             [sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0, done.stderr
+
+
+def test_artifacts_dir_keeps_data_docs_beside_the_warehouse(
+    tmp_path: Path, project_root: Path
+) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb")
+    summary = validate_table(
+        db,
+        "raw",
+        "follows",
+        "raw_follows",
+        build_docs=True,
+        project_root=project_root,
+        artifacts_dir=tmp_path / "quality",
+    )
+    assert summary.data_docs_path == str(
+        tmp_path / "quality" / "data_docs" / "local_site" / "index.html"
+    )
+    assert Path(summary.data_docs_path).is_file()
+    assert not (project_root / "gx" / "uncommitted" / "data_docs").exists()

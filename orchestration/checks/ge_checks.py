@@ -42,6 +42,7 @@ def build_ge_check(binding: SuiteBinding) -> dg.AssetChecksDefinition:
             binding.table,
             binding.suite,
             build_docs=True,
+            artifacts_dir=warehouse.path.parent / "quality",
             duckdb_config={"memory_limit": warehouse.memory_limit, "threads": warehouse.threads},
         )
         return dg.AssetCheckResult(

@@ -92,6 +92,7 @@ def validate_table(
     build_docs: bool = False,
     *,
     project_root: Path | None = None,
+    artifacts_dir: Path | None = None,
     duckdb_config: Mapping[str, Any] | None = None,
 ) -> ValidationSummary:
     """Validate ``schema.table`` of the DuckDB file ``warehouse`` with the suite ``suite_name``.
@@ -99,14 +100,16 @@ def validate_table(
     The file is opened read-only and every connection is closed before returning. With
     ``build_docs=True`` the result is stored and Data Docs are updated (incrementally) under
     ``<project_root>/gx/uncommitted/data_docs/local_site/``. ``project_root`` defaults to the
-    repository's ``expectations/`` directory. ``duckdb_config`` is passed to ``duckdb.connect``
+    repository's ``expectations/`` directory. ``artifacts_dir`` replaces ``<gx>/uncommitted`` for
+    run-time artifacts (results, Data Docs), e.g. a folder beside the warehouse, so that two
+    warehouses never share (or race on) one Data Docs site. ``duckdb_config`` is passed to ``duckdb.connect``
     (defaults: ``DEFAULT_DUCKDB_CONFIG``; e.g. ``{"memory_limit": "2GB", "threads": 4}``).
     """
     warehouse = Path(warehouse).resolve()
     if not warehouse.is_file():
         raise FileNotFoundError(f"DuckDB warehouse not found: {warehouse}")
     gx_dir = Path(project_root or DEFAULT_PROJECT_ROOT).resolve() / GX_DIR_NAME
-    context = _runtime_context(gx_dir, persist_results=build_docs)
+    context = _runtime_context(gx_dir, persist_results=build_docs, artifacts_dir=artifacts_dir)
     suite = context.suites.get(suite_name)  # raises DataContextError if missing
 
     duckdb_plugin.register()
@@ -154,7 +157,17 @@ def _duckdb_url(path: Path) -> str:
     return sa.engine.URL.create("duckdb", database=str(path)).render_as_string(hide_password=False)
 
 
-def _runtime_context(gx_dir: Path, *, persist_results: bool) -> AbstractDataContext:
+def _artifact_path(gx_dir: Path, base_directory: str, artifacts_dir: Path | None) -> str:
+    """Absolute store location: committed paths stay under gx_dir, `uncommitted/...` may move."""
+    prefix = "uncommitted/"
+    if artifacts_dir is not None and base_directory.startswith(prefix):
+        return str(Path(artifacts_dir).resolve() / base_directory[len(prefix) :])
+    return str(gx_dir / base_directory)
+
+
+def _runtime_context(
+    gx_dir: Path, *, persist_results: bool, artifacts_dir: Path | None = None
+) -> AbstractDataContext:
     """Ephemeral context configured from the committed ``great_expectations.yml``.
 
     Filesystem stores keep their committed locations (made absolute); checkpoints and
@@ -174,11 +187,15 @@ def _runtime_context(gx_dir: Path, *, persist_results: bool) -> AbstractDataCont
         ):
             store["store_backend"] = dict(in_memory)
         elif "base_directory" in backend:
-            backend["base_directory"] = str(gx_dir / backend["base_directory"])
+            backend["base_directory"] = _artifact_path(
+                gx_dir, backend["base_directory"], artifacts_dir
+            )
     for site in config.get("data_docs_sites", {}).values():
         backend = site.get("store_backend", {})
         if "base_directory" in backend:
-            backend["base_directory"] = str(gx_dir / backend["base_directory"])
+            backend["base_directory"] = _artifact_path(
+                gx_dir, backend["base_directory"], artifacts_dir
+            )
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
