@@ -41,7 +41,14 @@ def _run(args: argparse.Namespace) -> int:
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     log_file = None if args.verbose else settings.warehouse.parent / "logs" / f"run-{stamp}.log"
-    summary = run_pipeline(settings, args.date, log_level="INFO", log_file=log_file)
+    instance = None  # run_pipeline's default: the persistent DAGSTER_HOME instance
+    if not (args.record or os.environ.get("TRUEFANS_RECORD_RUNS") == "1"):
+        import dagster as dg
+
+        instance = dg.DagsterInstance.ephemeral()
+    summary = run_pipeline(
+        settings, args.date, instance=instance, log_level="INFO", log_file=log_file
+    )
     print_summary(summary, settings)
     return 0 if summary.success and not summary.checks_failed else 1
 
@@ -73,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--date", type=dt.date.fromisoformat, help="only this dump date (YYYY-MM-DD)")
     run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    run.add_argument(
+        "--record",
+        action="store_true",
+        help="record the run in DAGSTER_HOME so `dagster dev` shows it (slower: about 15 s of "
+        "SQLite writes; also TRUEFANS_RECORD_RUNS=1)",
+    )
     run.set_defaults(func=_run)
     return parser
 
