@@ -31,22 +31,7 @@ deduplicated as (
 
 -- rows whose key was first delivered before the look-back window keep that first delivery
 delivered_before_window as (
-    {% if is_incremental() %}
-        select
-            platform,
-            followee_id,
-            snapshot_at,
-            follower_id
-        from {{ this }}
-        where dump_date < {{ lookback_start('dump_date') }}
-    {% else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as platform,
-            cast(null as {{ dbt.type_string() }}) as followee_id,
-            cast(null as {{ dbt.type_timestamp() }}) as snapshot_at,
-            cast(null as {{ dbt.type_string() }}) as follower_id
-        where 1 = 0
-    {% endif %}
+    {{ delivered_before_window({'platform': 'string', 'followee_id': 'string', 'snapshot_at': 'timestamp', 'follower_id': 'string'}) }}
 ),
 
 final as (

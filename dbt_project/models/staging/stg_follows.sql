@@ -42,24 +42,7 @@ renamed as (
 
 -- rows whose key was first delivered before the look-back window keep that first delivery
 delivered_before_window as (
-    {% if is_incremental() %}
-        select
-            platform,
-            follower_id,
-            followee_id,
-            action,
-            event_at
-        from {{ this }}
-        where dump_date < {{ lookback_start('dump_date') }}
-    {% else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as platform,
-            cast(null as {{ dbt.type_string() }}) as follower_id,
-            cast(null as {{ dbt.type_string() }}) as followee_id,
-            cast(null as {{ dbt.type_string() }}) as action,
-            cast(null as {{ dbt.type_timestamp() }}) as event_at
-        where 1 = 0
-    {% endif %}
+    {{ delivered_before_window({'platform': 'string', 'follower_id': 'string', 'followee_id': 'string', 'action': 'string', 'event_at': 'timestamp'}) }}
 ),
 
 final as (

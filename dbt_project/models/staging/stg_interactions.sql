@@ -60,18 +60,7 @@ renamed as (
 
 -- rows whose key was first delivered before the look-back window keep that first delivery
 delivered_before_window as (
-    {% if is_incremental() %}
-        select
-            platform,
-            interaction_id
-        from {{ this }}
-        where dump_date < {{ lookback_start('dump_date') }}
-    {% else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as platform,
-            cast(null as {{ dbt.type_string() }}) as interaction_id
-        where 1 = 0
-    {% endif %}
+    {{ delivered_before_window({'platform': 'string', 'interaction_id': 'string'}) }}
 ),
 
 final as (
