@@ -31,7 +31,9 @@ deduplicated as (
 
 -- rows whose key was first delivered before the look-back window keep that first delivery
 delivered_before_window as (
-    {{ delivered_before_window({'platform': 'string', 'followee_id': 'string', 'snapshot_at': 'timestamp', 'follower_id': 'string'}) }}
+    {{ delivered_before_window({
+        'platform': 'string', 'followee_id': 'string', 'snapshot_at': 'timestamp', 'follower_id': 'string',
+    }) }}
 ),
 
 final as (

@@ -42,7 +42,10 @@ renamed as (
 
 -- rows whose key was first delivered before the look-back window keep that first delivery
 delivered_before_window as (
-    {{ delivered_before_window({'platform': 'string', 'follower_id': 'string', 'followee_id': 'string', 'action': 'string', 'event_at': 'timestamp'}) }}
+    {{ delivered_before_window({
+        'platform': 'string', 'follower_id': 'string', 'followee_id': 'string',
+        'action': 'string', 'event_at': 'timestamp',
+    }) }}
 ),
 
 final as (
