@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 DATA := data
 export DAGSTER_HOME ?= $(CURDIR)/$(DATA)/dagster_home
 export DO_NOT_TRACK := 1
+# sqlfluff compiles the models through dbt, which opens a DuckDB file: a scratch one, never the
+# warehouse (which may not exist yet, or be in use by a running pipeline).
+SQLFLUFF = mkdir -p build && cd dbt_project && TRUEFANS_WAREHOUSE=$(CURDIR)/build/lint.duckdb ../$(BIN)/sqlfluff
 export DAGSTER_DISABLE_TELEMETRY := 1
 
 .PHONY: install demo run test fix dev docs lock clean
@@ -35,13 +38,13 @@ run: install  ## run the pipeline on $(DATA)/landing again (idempotent)
 test: install  ## lint (ruff, sqlfluff), then the whole test suite
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
-	cd dbt_project && ../$(BIN)/sqlfluff lint models --templater dbt
+	$(SQLFLUFF) lint models --templater dbt
 	$(BIN)/python -m pytest
 
 fix: install  ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff format orchestration tests
 	$(BIN)/ruff check --fix orchestration tests
-	cd dbt_project && ../$(BIN)/sqlfluff fix models --templater dbt
+	$(SQLFLUFF) fix models --templater dbt
 
 dev: install  ## open the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
