@@ -23,6 +23,7 @@ MARTS = (
     "fct_followers_daily",
     "fct_post_engagement",
     "fct_engagement_daily",
+    "fct_follow_churn",
 )
 
 

@@ -190,3 +190,56 @@ def test_dbt_docs_generate_documents_every_contract_column(pipeline, tmp_path: P
         for column in names.split():
             assert column in in_warehouse, (table, column)
             assert node["columns"].get(column, {}).get("description"), (table, column)
+
+
+def test_follow_churners_who_left_are_in_fct_follow_churn(pipeline) -> None:
+    settings, truth, _, _, _, _ = pipeline
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        con.execute(
+            "create temp table churners as select platform, account_id, follower_id "
+            "from read_csv(?, types={'account_id': 'VARCHAR', 'follower_id': 'VARCHAR'}) "
+            "where role = 'follow_churner' and not is_follower_at_end",
+            [str(truth / "follower_roles.csv")],
+        )
+        # A snapshot-only account never shows a churner who left before its first snapshot:
+        # keep, for those accounts, the churners that appear in at least one snapshot.
+        con.execute(
+            """
+            delete from churners c
+            where exists (
+                select 1 from marts.dim_tracked_accounts d
+                where d.platform = c.platform and d.account_id = c.account_id and d.follow_source = 'snapshots'
+            )
+            and not exists (
+                select 1 from staging.stg_follower_snapshots s
+                where s.platform = c.platform and s.followee_id = c.account_id and s.follower_id = c.follower_id
+            )
+            """
+        )
+        (n_churners,) = con.execute("select count(*) from churners").fetchone()
+        assert n_churners > 10
+        missing = con.execute(
+            """
+            select count(*) from churners c
+            where not exists (
+                select 1 from marts.fct_follow_churn f
+                where f.platform = c.platform and f.follower_id = c.follower_id and f.followee_id = c.account_id
+            )
+            """
+        ).fetchone()
+        assert missing == (0,)
+        # follow-for-follow: not followed back, gone after 1 to 21 days (hours exact for events)
+        bad = con.execute(
+            """
+            select f.follower_id, f.hours_followed, f.was_followed_back, f.follow_source
+            from marts.fct_follow_churn f
+            join churners c on f.platform = c.platform and f.follower_id = c.follower_id and f.followee_id = c.account_id
+            where f.was_followed_back
+               or (f.follow_source = 'events' and not (f.hours_followed > 24 and f.hours_followed <= 21 * 24))
+            limit 5
+            """
+        ).fetchall()
+        assert bad == []
+    finally:
+        con.close()
