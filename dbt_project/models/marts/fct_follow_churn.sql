@@ -4,28 +4,8 @@
 -- known to the day, not the hour.
 with
 
-state_changes as (
-    select * from {{ ref('int_follow_state_changes') }}
-),
-
 spells as (
-    select
-        platform,
-        follower_id,
-        followee_id,
-        event_at as followed_at,
-        next_change_at as unfollowed_at,
-        follow_source
-    from (
-        select
-            *,
-            lead(event_at) over (
-                partition by platform, follower_id, followee_id
-                order by event_at
-            ) as next_change_at
-        from state_changes
-    ) as ordered
-    where action = 'follow'
+    select * from {{ ref('int_follower_spells') }}
 ),
 
 undone as (
@@ -37,14 +17,14 @@ followed_back as (
     select distinct
         undone.platform,
         undone.follower_id,
-        undone.followee_id,
+        undone.account_id,
         undone.followed_at
     from undone
     inner join spells as reverse_spells
         on
             undone.platform = reverse_spells.platform
-            and undone.follower_id = reverse_spells.followee_id
-            and undone.followee_id = reverse_spells.follower_id
+            and undone.follower_id = reverse_spells.account_id
+            and undone.account_id = reverse_spells.follower_id
             and undone.unfollowed_at > reverse_spells.followed_at
             and (reverse_spells.unfollowed_at is null or undone.followed_at < reverse_spells.unfollowed_at)
 ),
@@ -53,7 +33,7 @@ final as (
     select
         undone.platform,
         undone.follower_id,
-        undone.followee_id,
+        undone.account_id as followee_id,
         undone.followed_at,
         undone.unfollowed_at,
         {{ dbt.datediff('undone.followed_at', 'undone.unfollowed_at', 'second') }}
@@ -65,7 +45,7 @@ final as (
         on
             undone.platform = followed_back.platform
             and undone.follower_id = followed_back.follower_id
-            and undone.followee_id = followed_back.followee_id
+            and undone.account_id = followed_back.account_id
             and undone.followed_at = followed_back.followed_at
 )
 
