@@ -1,13 +1,5 @@
 -- Complete follower lists, one row per (platform, followee_id, snapshot_at, follower_id).
 -- Incremental like stg_interactions.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='dump_date',
-        on_schema_change='fail',
-    )
-}}
 
 with
 

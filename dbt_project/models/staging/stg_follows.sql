@@ -1,13 +1,5 @@
 -- Follow and unfollow events as sent by the source, deduplicated (the same event delivered in
 -- two files or two dumps counts once). Incremental like stg_interactions.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='dump_date',
-        on_schema_change='fail',
-    )
-}}
 
 with
 

@@ -1,15 +1,7 @@
 -- One row per interaction. Where the dump has no interaction_id, a stable one is derived from
 -- the other required columns, so a re-delivered interaction deduplicates either way.
--- Incremental: replaces the newest dump dates (look-back window); an interaction first
--- delivered before the window keeps that first delivery, exactly as a full refresh would.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='dump_date',
-        on_schema_change='fail',
-    )
-}}
+-- Incremental (dbt_project.yml): replaces the newest dump dates (look-back window); an
+-- interaction first delivered before the window keeps that first delivery, as a full refresh would.
 
 with
 
