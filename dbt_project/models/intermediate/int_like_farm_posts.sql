@@ -1,7 +1,28 @@
--- Posts of tracked accounts that received coordinated bought engagement (like farms), read by
--- `fct_post_engagement.is_like_farm_target`. Lockstep detection (issue 4) fills it; until then
--- it is empty.
-select
-    cast(null as {{ dbt.type_string() }}) as platform,
-    cast(null as {{ dbt.type_string() }}) as post_id
-where 1 = 0
+-- Posts of tracked accounts that received coordinated bought engagement: a like lockstep group
+-- (int_lockstep_targets) acted on them. Read by `fct_post_engagement.is_like_farm_target`.
+with
+
+targets as (
+    select * from {{ ref('int_lockstep_targets') }}
+),
+
+posts as (
+    select
+        platform,
+        post_id
+    from {{ ref('int_tracked_posts') }}
+),
+
+final as (
+    select distinct
+        posts.platform,
+        posts.post_id
+    from posts
+    inner join targets
+        on
+            posts.platform = targets.platform
+            and posts.post_id = targets.target_id
+    where targets.action_kind = 'like'
+)
+
+select * from final

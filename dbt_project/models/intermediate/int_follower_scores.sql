@@ -1,0 +1,136 @@
+-- The profile verdict on every follower of a tracked account: a logistic score over the fired
+-- signals with the learned weights of seed `authenticity_weights` (the platform's own weights,
+-- or the `*` fallback). `reasons` reads the strongest evidence first: the signals pushing
+-- towards "inauthentic" for a suspicious follower, the ones pushing the other way otherwise.
+with
+
+relationships as (
+    select * from {{ ref('int_follower_relationships') }}
+),
+
+signals as (
+    select * from {{ ref('int_follower_signals') }}
+),
+
+weights as (
+    select * from {{ ref('authenticity_weights') }}
+),
+
+weighted_platforms as (
+    select distinct platform from weights
+),
+
+scored_relationships as (
+    select
+        relationships.platform,
+        relationships.account_id,
+        relationships.follower_id,
+        coalesce(weighted_platforms.platform, '*') as weight_platform
+    from relationships
+    left join weighted_platforms
+        on relationships.platform = weighted_platforms.platform
+),
+
+weighted_signals as (
+    select
+        scored_relationships.platform,
+        scored_relationships.account_id,
+        scored_relationships.follower_id,
+        signals.detail,
+        weights.weight
+    from scored_relationships
+    inner join signals
+        on
+            scored_relationships.platform = signals.platform
+            and scored_relationships.account_id = signals.account_id
+            and scored_relationships.follower_id = signals.follower_id
+    inner join weights
+        on
+            scored_relationships.weight_platform = weights.platform
+            and signals.signal = weights.signal
+),
+
+intercepts as (
+    select
+        platform as weight_platform,
+        weight as intercept
+    from weights
+    where signal = '(intercept)'
+),
+
+logits as (
+    select
+        scored_relationships.platform,
+        scored_relationships.account_id,
+        scored_relationships.follower_id,
+        coalesce(max(intercepts.intercept), 0)
+        + coalesce(sum(weighted_signals.weight), 0) as inauthentic_logit
+    from scored_relationships
+    left join intercepts
+        on scored_relationships.weight_platform = intercepts.weight_platform
+    left join weighted_signals
+        on
+            scored_relationships.platform = weighted_signals.platform
+            and scored_relationships.account_id = weighted_signals.account_id
+            and scored_relationships.follower_id = weighted_signals.follower_id
+    group by
+        scored_relationships.platform,
+        scored_relationships.account_id,
+        scored_relationships.follower_id
+),
+
+scored as (
+    select
+        *,
+        1.0 / (1.0 + exp(-inauthentic_logit)) as inauthentic_probability
+    from logits
+),
+
+evidence as (
+    select
+        scored.platform,
+        scored.account_id,
+        scored.follower_id,
+        weighted_signals.detail,
+        case
+            when scored.inauthentic_probability >= {{ var('suspicious_threshold') }}
+                then weighted_signals.weight
+            else -weighted_signals.weight
+        end as strength
+    from scored
+    inner join weighted_signals
+        on
+            scored.platform = weighted_signals.platform
+            and scored.account_id = weighted_signals.account_id
+            and scored.follower_id = weighted_signals.follower_id
+),
+
+reasons as (
+    select
+        platform,
+        account_id,
+        follower_id,
+        {{ dbt.listagg('detail', "'; '", 'order by strength desc, detail') }} as profile_reasons
+    from evidence
+    where strength >= 0.5
+    group by platform, account_id, follower_id
+),
+
+final as (
+    select
+        scored.platform,
+        scored.account_id,
+        scored.follower_id,
+        scored.inauthentic_logit,
+        1.0 - scored.inauthentic_probability as profile_score,
+        scored.inauthentic_probability >= {{ var('suspicious_threshold') }} as is_profile_suspicious,
+        reasons.profile_reasons
+    from scored
+    left join reasons
+        on
+            scored.platform = reasons.platform
+            and scored.account_id = reasons.account_id
+            and scored.follower_id = reasons.follower_id
+)
+
+select * from final

@@ -1,0 +1,281 @@
+-- The audit verdict on every (tracked account, follower) pair: profile score, behaviour
+-- (bought in a suspected purchase burst, follow-for-follow churn, lockstep), HypeAuditor's
+-- audience classes, and the reasons behind it. Published as marts.fct_follower_authenticity.
+-- Class precedence: bought > follow_churner > suspicious > influencer > mass_follower > ghost
+-- > real. Behavioural evidence caps the authenticity score at var('behaviour_score_cap').
+with
+
+relationships as (
+    select * from {{ ref('int_follower_relationships') }}
+),
+
+scores as (
+    select * from {{ ref('int_follower_scores') }}
+),
+
+churn as (
+    select * from {{ ref('int_follower_churn') }}
+),
+
+profiles as (
+    select * from {{ ref('int_account_profiles') }}
+),
+
+tracked as (
+    select * from {{ ref('stg_tracked_accounts') }}
+),
+
+bursts as (
+    select * from {{ ref('int_follower_bursts') }}
+    where is_purchase_suspected
+),
+
+new_account_signals as (
+    select
+        platform,
+        account_id,
+        follower_id
+    from {{ ref('int_follower_signals') }}
+    where signal = 'new_account'
+),
+
+lockstep as (
+    select
+        platform,
+        actor_id,
+        min(group_id) as group_id
+    from {{ ref('int_lockstep_members') }}
+    group by platform, actor_id
+),
+
+engagers as (
+    select distinct
+        platform,
+        account_id,
+        engager_id
+    from {{ ref('int_engager_daily') }}
+),
+
+burst_arrivals as (
+    select
+        spells.platform,
+        spells.account_id,
+        spells.follower_id,
+        min(bursts.burst_start) as burst_start
+    from {{ ref('int_follower_spells') }} as spells
+    inner join bursts
+        on
+            spells.platform = bursts.platform
+            and spells.account_id = bursts.account_id
+            and spells.followed_at between bursts.burst_start and bursts.burst_end
+    where not spells.is_baseline
+    group by spells.platform, spells.account_id, spells.follower_id
+),
+
+flags as (
+    select
+        relationships.*,
+        scores.profile_score,
+        scores.is_profile_suspicious,
+        scores.profile_reasons,
+        burst_arrivals.burst_start as bought_in_burst_at,
+        burst_arrivals.follower_id is not null
+        and (scores.is_profile_suspicious or new_account_signals.follower_id is not null)
+            as is_bought,
+        churn.is_churn_pattern or churn.is_pending_churn as has_churn_evidence,
+        churn.is_pending_churn,
+        churn.quick_unfollows,
+        churn.following_count,
+        churn.shortest_hours,
+        churn.other_accounts_churned,
+        churn.follow_cycles,
+        lockstep.group_id as lockstep_group_id,
+        engagers.engager_id is null as is_ghost,
+        coalesce(profiles.lang != tracked.home_lang, false) as is_off_market,
+        coalesce(
+            profiles.followers_count > {{ var('influencer_min_followers') }}
+            and profiles.following_count < {{ var('mass_following_min') }},
+            false
+        ) as is_influencer,
+        coalesce(profiles.following_count > {{ var('mass_following_min') }}, false)
+            as is_mass_follower
+    from relationships
+    inner join scores
+        on
+            relationships.platform = scores.platform
+            and relationships.account_id = scores.account_id
+            and relationships.follower_id = scores.follower_id
+    inner join churn
+        on
+            relationships.platform = churn.platform
+            and relationships.account_id = churn.account_id
+            and relationships.follower_id = churn.follower_id
+    left join burst_arrivals
+        on
+            relationships.platform = burst_arrivals.platform
+            and relationships.account_id = burst_arrivals.account_id
+            and relationships.follower_id = burst_arrivals.follower_id
+    left join new_account_signals
+        on
+            relationships.platform = new_account_signals.platform
+            and relationships.account_id = new_account_signals.account_id
+            and relationships.follower_id = new_account_signals.follower_id
+    left join lockstep
+        on
+            relationships.platform = lockstep.platform
+            and relationships.follower_id = lockstep.actor_id
+    left join engagers
+        on
+            relationships.platform = engagers.platform
+            and relationships.account_id = engagers.account_id
+            and relationships.follower_id = engagers.engager_id
+    left join profiles
+        on
+            relationships.platform = profiles.platform
+            and relationships.follower_id = profiles.account_id
+    left join tracked
+        on
+            relationships.platform = tracked.platform
+            and relationships.account_id = tracked.account_id
+),
+
+reason_parts as (
+    select
+        platform,
+        account_id,
+        follower_id,
+        1 as part,
+        'arrived in a suspected purchase burst on '
+        || cast(cast(bought_in_burst_at as date) as {{ dbt.type_string() }}) as reason
+    from flags
+    where is_bought
+    union all
+    select
+        platform,
+        account_id,
+        follower_id,
+        2 as part,
+        'unfollowed after ' || cast(round(shortest_hours / 24.0, 1) as {{ dbt.type_string() }})
+        || ' days without a follow-back' as reason
+    from flags
+    where quick_unfollows > 0 and has_churn_evidence and not is_bought
+    union all
+    select
+        platform,
+        account_id,
+        follower_id,
+        3 as part,
+        'churned ' || cast(other_accounts_churned as {{ dbt.type_string() }})
+        || ' other tracked accounts within ' || '{{ var("churn_max_days") }}' || ' days' as reason
+    from flags
+    where other_accounts_churned > 0
+    union all
+    select
+        platform,
+        account_id,
+        follower_id,
+        3 as part,
+        'follows ' || {{ format_count('following_count') }}
+        || ', followed recently and not followed back' as reason
+    from flags
+    where is_pending_churn and not is_bought
+    union all
+    select
+        platform,
+        account_id,
+        follower_id,
+        4 as part,
+        cast(follow_cycles as {{ dbt.type_string() }}) || ' follow/unfollow cycles' as reason
+    from flags
+    where follow_cycles > 1
+    union all
+    select
+        platform,
+        account_id,
+        follower_id,
+        5 as part,
+        'acts in lockstep (group ' || lockstep_group_id || ')' as reason
+    from flags
+    where lockstep_group_id is not null
+    union all
+    select
+        platform,
+        account_id,
+        follower_id,
+        6 as part,
+        profile_reasons as reason
+    from flags
+    where profile_reasons is not null
+),
+
+reasons as (
+    select
+        platform,
+        account_id,
+        follower_id,
+        {{ dbt.listagg('reason', "'; '", 'order by part') }} as reasons
+    from reason_parts
+    group by platform, account_id, follower_id
+),
+
+churners as (
+    select
+        *,
+        has_churn_evidence and not is_bought as is_follow_churner
+    from flags
+),
+
+classified as (
+    select
+        churners.*,
+        churners.is_profile_suspicious
+        or churners.is_bought
+        or churners.is_follow_churner
+        or churners.lockstep_group_id is not null as is_suspicious,
+        reasons.reasons
+    from churners
+    left join reasons
+        on
+            churners.platform = reasons.platform
+            and churners.account_id = reasons.account_id
+            and churners.follower_id = reasons.follower_id
+),
+
+final as (
+    select
+        platform,
+        account_id,
+        follower_id,
+        first_followed_at,
+        last_unfollowed_at,
+        is_current_follower,
+        case
+            when is_bought or is_follow_churner or lockstep_group_id is not null
+                then least(profile_score, {{ var('behaviour_score_cap') }})
+            else profile_score
+        end as authenticity_score,
+        is_suspicious,
+        case
+            when is_bought then 'bought'
+            when is_follow_churner then 'follow_churner'
+            when is_suspicious then 'suspicious'
+            when is_influencer then 'influencer'
+            when is_mass_follower then 'mass_follower'
+            when is_ghost then 'ghost'
+            else 'real'
+        end as audience_class,
+        is_bought,
+        is_follow_churner,
+        lockstep_group_id is not null as is_lockstep,
+        is_ghost,
+        is_off_market,
+        coalesce(reasons, '') as reasons,
+        profile_score,
+        is_profile_suspicious,
+        first_day,
+        spell_count,
+        is_followed_back
+    from classified
+)
+
+select * from final

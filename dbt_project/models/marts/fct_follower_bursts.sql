@@ -1,0 +1,21 @@
+-- One row per detected burst of new followers (MARTS_CONTRACT.md), built in
+-- int_follower_bursts.
+with
+
+bursts as (
+    select * from {{ ref('int_follower_bursts') }}
+),
+
+final as (
+    select
+        platform,
+        account_id,
+        burst_start,
+        burst_end,
+        followers_gained,
+        suspicious_share,
+        is_purchase_suspected
+    from bursts
+)
+
+select * from final
