@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from orchestration.settings import DATA_DIR, Settings
+from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR, Settings
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -53,6 +53,43 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if summary.success and not summary.checks_failed else 1
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from orchestration.evaluate.command import run_evaluate
+
+    return run_evaluate(args)
+
+
+def _learn_weights(args: argparse.Namespace) -> int:
+    from orchestration.evaluate.command import run_learn_weights
+
+    return run_learn_weights(args)
+
+
+def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where `evaluate` and `learn-weights` get their warehouses: built, or given."""
+    parser.add_argument(
+        "--warehouse",
+        help="score this warehouse (built from --truth's dumps) instead of generating",
+    )
+    parser.add_argument("--truth", help="the generator's truth folder of --warehouse")
+    parser.add_argument(
+        "--skip-real", action="store_true", help="leave out the real labelled data sets"
+    )
+    parser.add_argument(
+        "--realdata", help="folder of the real data sets (default: ../shared/realdata)"
+    )
+    parser.add_argument(
+        "--workdir", help="build dumps and warehouses here and keep them (default: a temp dir)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    from orchestration.generate.cli_args import add_arguments
+
+    add_arguments(parser)
+
+
+LEARN_SEED = 7
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="truefans", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +124,32 @@ def build_parser() -> argparse.ArgumentParser:
         "SQLite writes; also TRUEFANS_RECORD_RUNS=1)",
     )
     run.set_defaults(func=_run)
+
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="score the authenticity marts against generated truth and real labelled followers",
+    )
+    _add_build_arguments(evaluate)
+    evaluate.add_argument("--out-json", help="also write every metric to this JSON file")
+    evaluate.set_defaults(func=_evaluate)
+
+    learn = sub.add_parser(
+        "learn-weights",
+        help="fit the authenticity signal weights (logistic regression) and write the dbt seed; "
+        f"generated data uses --seed {LEARN_SEED} unless given, so `evaluate` (seed 42) is "
+        "out of sample",
+    )
+    _add_build_arguments(learn)
+    learn.add_argument(
+        "--out",
+        default=str(DBT_PROJECT_DIR / "seeds" / "authenticity_weights.csv"),
+        help="seed CSV to write (default: dbt_project/seeds/authenticity_weights.csv)",
+    )
+    learn.add_argument(
+        "--l2", type=float, default=1.0, help="L2 penalty on the signal weights (default: 1.0)"
+    )
+    # Learn on another seed than `evaluate` scores (42), so its figures are out of sample.
+    learn.set_defaults(func=_learn_weights, sim_seed=LEARN_SEED)
     return parser
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import sysconfig
 from collections.abc import Mapping
+from pathlib import Path
 
 from dagster_dbt import DbtProject
 
@@ -17,9 +18,25 @@ _scripts = sysconfig.get_path("scripts")
 if _scripts not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_scripts, os.environ.get("PATH", "")])
 
+_SOURCE_DIRS = ("models", "macros", "seeds", "tests", "snapshots")
+
+
+def manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
+    """True when the manifest is missing or older than any file of the dbt project."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [project_dir / "dbt_project.yml"]
+    for name in _SOURCE_DIRS:
+        sources += [p for p in (project_dir / name).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in sources if p.exists())
+
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()  # `dagster dev` re-parses on reload
-if not dbt_project.manifest_path.exists():  # a fresh clone: parse once so the code location loads
+# A fresh clone has no manifest, and an edited model makes it stale (a new model or seed would
+# be unknown to the asset graph): parse so the code location always matches the project.
+if manifest_is_stale(Path(DBT_PROJECT_DIR), dbt_project.manifest_path):
     dbt_project.preparer.prepare(dbt_project)
 
 

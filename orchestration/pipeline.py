@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration import kpis
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.raw import raw_assets
 from orchestration.checks.ge_checks import ge_checks
@@ -57,6 +58,7 @@ class RunSummary:
     checks: list[CheckOutcome] = field(default_factory=list)
     marts: dict[str, int] = field(default_factory=dict)  # table -> rows
     accounts: list[dict[str, object]] = field(default_factory=list)  # latest KPIs per account
+    authenticity: list[dict[str, object]] = field(default_factory=list)  # audience quality
     landing_problems: list[str] = field(default_factory=list)
     log_file: Path | None = None
 
@@ -167,39 +169,11 @@ def _read_warehouse_figures(settings: Settings, dates: list[str], summary: RunSu
             )
             summary.loads = [dict(zip(keys, r, strict=True)) for r in rows]
         if "marts.fct_engagement_daily" in tables:
-            summary.accounts = _account_kpis(con)
+            summary.accounts = kpis.account_kpis(con)
+        if "marts.fct_audience_quality" in tables:
+            summary.authenticity = kpis.authenticity_kpis(con)
         for table in sorted(t for t in tables if t.startswith("marts.")):
             (count,) = con.execute(
                 f'select count(*) from marts."{table.split(".", 1)[1]}"'
             ).fetchone()  # type: ignore[misc]
             summary.marts[table] = count
-
-
-ACCOUNT_KPIS_SQL = """
-with latest as (
-    select *
-    from marts.fct_engagement_daily
-    qualify row_number() over (partition by platform, account_id order by date desc) = 1
-),
-recent_posts as (
-    select p.platform, p.account_id, avg(p.engagement_rate) as engagement_rate_28d
-    from marts.fct_post_engagement as p
-    inner join latest as l using (platform, account_id)
-    where p.created_at >= l.date - interval 27 day
-    group by all
-)
-select
-    coalesce(d.handle, l.account_id) as account, l.platform, l.date, l.followers,
-    r.engagement_rate_28d, l.active_follower_ratio_28d, l.true_fans, l.ghost_share,
-    l.dialog_accounts_90d
-from latest as l
-join marts.dim_tracked_accounts as d using (platform, account_id)
-left join recent_posts as r using (platform, account_id)
-order by l.followers desc
-"""
-
-
-def _account_kpis(con) -> list[dict[str, object]]:
-    cursor = con.execute(ACCOUNT_KPIS_SQL)
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

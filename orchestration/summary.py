@@ -50,6 +50,8 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
     console.print(marts)
     if summary.accounts:
         console.print(_accounts_table(summary))
+    if summary.authenticity:
+        console.print(_authenticity_table(summary))
     console.print(f"Warehouse: {settings.warehouse}")
     if summary.log_file:
         console.print(f"Dagster and dbt log: {summary.log_file}")
@@ -85,5 +87,38 @@ def _accounts_table(summary: RunSummary) -> Table:
             f"{a['true_fans']:,}",
             _pct(a["ghost_share"]),
             f"{a['dialog_accounts_90d']:,}",
+        )
+    return table
+
+
+def _authenticity_table(summary: RunSummary) -> Table:
+    as_of = summary.authenticity[0]["date"]
+    table = Table(
+        title=f"Audience authenticity on {as_of} (shares of current followers; "
+        "quality 0-100, higher is better)"
+    )
+    for col in (
+        "account",
+        "quality",
+        "real",
+        "suspicious",
+        "bought",
+        "churners",
+        "purchase bursts",
+        "like-farm posts",
+    ):
+        table.add_column(col, justify="left" if col == "account" else "right")
+    for a in summary.authenticity:
+        score = a["audience_quality_score"]
+        bursts = f"{a['purchase_bursts']}" + (f" ({a['burst_dates']})" if a["burst_dates"] else "")
+        table.add_row(
+            str(a["account"]),
+            "–" if score is None else f"{float(score):.0f}",  # type: ignore[arg-type]
+            _pct(a["real_share"]),
+            _pct(a["suspicious_share"]),
+            _pct(a["bought_share"]),
+            _pct(a["follow_churner_share"]),
+            bursts,
+            f"{a['like_farm_posts']:,}",
         )
     return table

@@ -21,7 +21,8 @@ class TrueFansTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
         if props["resource_type"] in ("model", "seed", "snapshot"):
-            layer = props["fqn"][1] if len(props["fqn"]) > 2 else "default"
+            # models/<layer>/x.sql -> <layer>; seeds/x.csv -> seeds
+            layer = props["fqn"][1] if len(props["fqn"]) > 2 else f"{props['resource_type']}s"
             spec = spec.replace_attributes(
                 key=dg.AssetKey([props["schema"], props["name"]]),
                 group_name=layer,

@@ -1,7 +1,7 @@
--- One row per follow that was undone (marts.fct_follow_churn publishes it): who followed whom, when, for how long, and whether the
--- followed account followed back in the meantime (follow-for-follow tools unfollow accounts
--- that did not). For snapshot-only accounts both times are snapshot times, so durations are
--- known to the day, not the hour.
+-- One row per follow that was undone (marts.fct_follow_churn publishes it): who followed
+-- whom, when, for how long, and whether the followed account followed back in the meantime
+-- (follow-for-follow tools unfollow accounts that did not). For snapshot-only accounts both
+-- times are snapshot times, so durations are known to the day, not the hour.
 with
 
 spells as (

@@ -90,7 +90,7 @@ gaps as (
         case
             when
                 {{ dbt.datediff(
-                    'lag(followed_at) over (partition by platform, account_id order by followed_at)',
+                    'lag(followed_at) over (partition by platform, account_id order by followed_at, follower_id)',
                     'followed_at', 'second') }} <= {{ var('burst_gap_hours') * 3600 }}
                 then 0
             else 1

@@ -80,7 +80,11 @@ signals as (
             when followers_count < 1000 then 'followers_30_999'
             else 'followers_1000_plus'
         end as signal,
-        'followed by ' || {{ format_count('followers_count') }} as detail
+        case
+            when followers_count < 30 then 'fewer than 30 followers'
+            when followers_count < 1000 then '30-999 followers'
+            else '1,000+ followers'
+        end as detail
     from followers
     where followers_count is not null
 
@@ -95,7 +99,11 @@ signals as (
             when following_count < 2000 then 'following_500_1999'
             else 'following_2000_plus'
         end as signal,
-        'follows ' || {{ format_count('following_count') }} as detail
+        case
+            when following_count < 500 then 'follows fewer than 500'
+            when following_count < 2000 then 'follows 500-1,999'
+            else 'follows 2,000+'
+        end as detail
     from followers
     where following_count is not null
 
@@ -207,7 +215,7 @@ signals as (
             else 'established_account'
         end as signal,
         'created ' || {{ format_count('age_at_follow_days') }} || ' days before following'
-        as detail
+            as detail
     from followers
     where age_at_follow_days is not null
 

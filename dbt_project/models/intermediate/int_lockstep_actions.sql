@@ -1,7 +1,8 @@
 -- Actions that happened in a dense moment: the number of accounts acting on the same target
 -- within +/- var('lockstep_window_seconds') seconds exceeds the target's median moment by at
 -- least var('lockstep_min_excess') (CopyCatch, Beutel et al. 2013; SynchroTrap, Cao et al.
--- 2014): a farm's likes arrive together, organic likes spread over hours. Targets are posts (likes) and accounts (observed follows).
+-- 2014): a farm's likes arrive together, organic likes spread over hours. Targets are posts
+-- (likes) and accounts (observed follows).
 -- Bucketing by target and time first keeps the pair search of int_lockstep_members small;
 -- moments above var('lockstep_max_actors') are crowds (a viral post), not a group, and skipped.
 with

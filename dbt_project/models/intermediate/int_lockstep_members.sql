@@ -63,7 +63,7 @@ labels_0 as (
         platform,
         action_kind,
         actor_a as actor_id,
-        actor_a as label
+        actor_a as component_label
     from links
 ),
 
@@ -73,7 +73,7 @@ labels_0 as (
             labels.platform,
             labels.action_kind,
             labels.actor_id,
-            least(labels.label, min(neighbours.label)) as label
+            least(labels.component_label, min(neighbours.component_label)) as component_label
         from labels_{{ i - 1 }} as labels
         inner join links
             on
@@ -85,14 +85,14 @@ labels_0 as (
                 links.platform = neighbours.platform
                 and links.action_kind = neighbours.action_kind
                 and links.actor_b = neighbours.actor_id
-        group by labels.platform, labels.action_kind, labels.actor_id, labels.label
+        group by labels.platform, labels.action_kind, labels.actor_id, labels.component_label
     ),
 {% endfor %}
 
 sized as (
     select
         *,
-        count(*) over (partition by platform, action_kind, label) as member_count
+        count(*) over (partition by platform, action_kind, component_label) as member_count
     from labels_{{ rounds }}
 ),
 
@@ -100,7 +100,7 @@ final as (
     select
         platform,
         action_kind,
-        action_kind || '-' || label as group_id,
+        action_kind || '-' || component_label as group_id,
         actor_id,
         member_count
     from sized
