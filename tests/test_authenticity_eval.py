@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from orchestration.evaluate.command import evaluate_real, evaluate_warehouse
@@ -33,11 +34,16 @@ def _run(landing: Path, warehouse: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> dict:
+def generated_base(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("authenticity")
     generate(SimConfig(), base / "landing", base / "truth", progress=False)
     _run(base / "landing", base / "warehouse.duckdb")
-    return evaluate_warehouse(base / "warehouse.duckdb", base / "truth")
+    return base
+
+
+@pytest.fixture(scope="module")
+def generated(generated_base: Path) -> dict:
+    return evaluate_warehouse(generated_base / "warehouse.duckdb", generated_base / "truth")
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +79,33 @@ def test_real_labelled_sets_mcc(real: dict, name: str) -> None:
     found = {d["name"]: d for d in real["datasets"]}[name]
     assert found["missing"] == 0, found  # every labelled follower reached the mart
     assert found["mcc"] >= MCC_BARS[name], found
+
+
+def test_farm_likes_are_not_authentic_engagement(generated_base: Path) -> None:
+    """The suspicious flag feeds the engagement marts: on every post a farm boosted, the
+    farm's likes are missing from authentic_engagements, and the flag is set."""
+    con = duckdb.connect(str(generated_base / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            with farm as (
+                select platform, post_id, count(*) as farm_likes
+                from staging.stg_interactions as i
+                inner join read_csv(?, all_varchar = true) as a using (platform, actor_id)
+                where i.interaction_kind = 'like'
+                group by all
+            )
+            select p.post_id, p.engagements, p.authentic_engagements, f.farm_likes,
+                   p.suspicious_engager_share, p.is_like_farm_target
+            from marts.fct_post_engagement as p
+            inner join farm as f using (platform, post_id)
+            """,
+            [str(generated_base / "truth" / "like_farm_actors.csv")],
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows, "the default data has like-farm posts"
+    for _, engagements, authentic, farm_likes, share, _ in rows:
+        assert authentic <= engagements - farm_likes
+        assert share > 0
+    assert sum(r[5] for r in rows) >= 0.9 * len(rows)

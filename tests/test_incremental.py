@@ -24,6 +24,11 @@ MARTS = (
     "fct_post_engagement",
     "fct_engagement_daily",
     "fct_follow_churn",
+    "fct_follower_authenticity",
+    "fct_audience_quality",
+    "fct_follower_bursts",
+    "fct_lockstep_groups",
+    "fct_lockstep_members",
 )
 
 

@@ -1,5 +1,7 @@
--- Bursts of new followers: days on which an account gained far more followers than its own
--- robust baseline (median and MAD of daily new follows over +/- var('burst_window_days') days),
+-- Bursts of new followers: days on which an account gained far more followers, or far more
+-- suspicious followers, than its own robust baseline (median and MAD of the daily counts over
+-- +/- var('burst_window_days') days; the second series finds purchases delivered slowly, a few
+-- dozen a day, that do not stand out among all new follows),
 -- cut into bursts at gaps of more than var('burst_gap_hours') between the suspicious new
 -- follows of those days (all new follows when none is suspicious); a stray piece with fewer than
 -- var('burst_min_followers') follows is not a burst. A burst is a suspected
@@ -62,15 +64,26 @@ baselines as (
         {{ rolling_median('new_follows', 'platform, account_id', 'day_number',
             var('burst_window_days'), var('burst_window_days')) }} as median_follows,
         {{ rolling_mad('new_follows', 'platform, account_id', 'day_number',
-            var('burst_window_days'), var('burst_window_days')) }} as mad_follows
+            var('burst_window_days'), var('burst_window_days')) }} as mad_follows,
+        {{ rolling_median('suspicious_follows', 'platform, account_id', 'day_number',
+            var('burst_window_days'), var('burst_window_days')) }} as median_suspicious,
+        {{ rolling_mad('suspicious_follows', 'platform, account_id', 'day_number',
+            var('burst_window_days'), var('burst_window_days')) }} as mad_suspicious
     from daily
 ),
 
 burst_days as (
     select * from baselines
     where
-        new_follows - median_follows >= {{ var('burst_min_followers') }}
-        and new_follows - median_follows >= {{ var('burst_mad_factor') }} * 1.4826 * mad_follows
+        (
+            new_follows - median_follows >= {{ var('burst_min_followers') }}
+            and new_follows - median_follows >= {{ var('burst_mad_factor') }} * 1.4826 * mad_follows
+        )
+        or (
+            suspicious_follows - median_suspicious >= {{ var('burst_min_followers') }}
+            and suspicious_follows - median_suspicious
+            >= {{ var('burst_mad_factor') }} * 1.4826 * mad_suspicious
+        )
 ),
 
 burst_follows as (

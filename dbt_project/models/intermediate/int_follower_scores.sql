@@ -1,7 +1,8 @@
 -- The profile verdict on every follower of a tracked account: a logistic score over the fired
 -- signals with the learned weights of seed `authenticity_weights` (the platform's own weights,
--- or the `*` fallback). `reasons` reads the strongest evidence first: the signals pushing
--- towards "inauthentic" for a suspicious follower, the ones pushing the other way otherwise.
+-- or the `*` fallback). Two reason lists, strongest evidence first: the fired signals that
+-- point to "inauthentic" and weigh for it, and those that point to "authentic" and weigh for
+-- that; the verdict model quotes the list that matches its verdict.
 with
 
 relationships as (
@@ -37,6 +38,7 @@ weighted_signals as (
         scored_relationships.account_id,
         scored_relationships.follower_id,
         signals.detail,
+        signals.points_to,
         weights.weight
     from scored_relationships
     inner join signals
@@ -88,21 +90,13 @@ scored as (
 
 evidence as (
     select
-        scored.platform,
-        scored.account_id,
-        scored.follower_id,
-        weighted_signals.detail,
-        case
-            when scored.inauthentic_probability >= {{ var('suspicious_threshold') }}
-                then weighted_signals.weight
-            else -weighted_signals.weight
-        end as strength
-    from scored
-    inner join weighted_signals
-        on
-            scored.platform = weighted_signals.platform
-            and scored.account_id = weighted_signals.account_id
-            and scored.follower_id = weighted_signals.follower_id
+        platform,
+        account_id,
+        follower_id,
+        detail,
+        points_to,
+        case when points_to = 'inauthentic' then weight else -weight end as strength
+    from weighted_signals
 ),
 
 reasons as (
@@ -110,7 +104,12 @@ reasons as (
         platform,
         account_id,
         follower_id,
-        {{ dbt.listagg('detail', "'; '", 'order by strength desc, detail') }} as profile_reasons
+        {{ dbt.listagg(
+            "case when points_to = 'inauthentic' then detail end", "'; '",
+            'order by strength desc, detail') }} as inauthentic_reasons,
+        {{ dbt.listagg(
+            "case when points_to = 'authentic' then detail end", "'; '",
+            'order by strength desc, detail') }} as authentic_reasons
     from evidence
     where strength >= 0.5
     group by platform, account_id, follower_id
@@ -124,7 +123,8 @@ final as (
         scored.inauthentic_logit,
         1.0 - scored.inauthentic_probability as profile_score,
         scored.inauthentic_probability >= {{ var('suspicious_threshold') }} as is_profile_suspicious,
-        reasons.profile_reasons
+        reasons.inauthentic_reasons,
+        reasons.authentic_reasons
     from scored
     left join reasons
         on

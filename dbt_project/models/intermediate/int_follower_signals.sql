@@ -5,6 +5,8 @@
 -- Signals: the profile features of Cresci et al. 2015 (followers, posts, following/followers,
 -- listed, avatar, bio) plus handle digits, account age at the first observed follow, and
 -- creation dates clustered with other new followers of the same account.
+-- `points_to` says which verdict a bin speaks for, so `reasons` quote only evidence for the
+-- verdict reached (the learned weight decides how much it counts).
 with
 
 relationships as (
@@ -138,6 +140,7 @@ signals as (
         end as signal,
         case
             when posts_count = 0 then 'no posts'
+            when posts_count = 1 then '1 post'
             else {{ format_count('posts_count') }} || ' posts'
         end as detail
     from followers
@@ -230,6 +233,20 @@ signals as (
         || ' other new followers' as detail
     from clusters
     where created_alongside >= {{ var('creation_cluster_min') }}
+),
+
+final as (
+    select
+        *,
+        case
+            when signal in (
+                'followers_lt_30', 'following_500_1999', 'following_2000_plus', 'ratio_3_10',
+                'ratio_10_plus', 'posts_0', 'posts_1_4', 'posts_5_49', 'never_listed',
+                'default_avatar', 'empty_bio', 'digit_handle', 'new_account', 'creation_cluster'
+            ) then 'inauthentic'
+            else 'authentic'
+        end as points_to
+    from signals
 )
 
-select * from signals
+select * from final

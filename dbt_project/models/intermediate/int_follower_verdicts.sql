@@ -1,5 +1,6 @@
 -- The audit verdict on every (tracked account, follower) pair: profile score, behaviour
--- (bought in a suspected purchase burst, follow-for-follow churn, lockstep), HypeAuditor's
+-- (bought: arrived in a suspected purchase burst, or one of a batch of accounts created together
+-- just before following; follow-for-follow churn; lockstep), HypeAuditor's
 -- audience classes, and the reasons behind it. Published as marts.fct_follower_authenticity.
 -- Class precedence: bought > follow_churner > suspicious > influencer > mass_follower > ghost
 -- > real. Behavioural evidence caps the authenticity score at var('behaviour_score_cap').
@@ -37,6 +38,15 @@ new_account_signals as (
         follower_id
     from {{ ref('int_follower_signals') }}
     where signal = 'new_account'
+),
+
+creation_clusters as (
+    select
+        platform,
+        account_id,
+        follower_id
+    from {{ ref('int_follower_signals') }}
+    where signal = 'creation_cluster'
 ),
 
 lockstep as (
@@ -77,11 +87,15 @@ flags as (
         relationships.*,
         scores.profile_score,
         scores.is_profile_suspicious,
-        scores.profile_reasons,
+        scores.inauthentic_reasons,
+        scores.authentic_reasons,
         burst_arrivals.burst_start as bought_in_burst_at,
-        burst_arrivals.follower_id is not null
-        and (scores.is_profile_suspicious or new_account_signals.follower_id is not null)
-            as is_bought,
+        (
+            burst_arrivals.follower_id is not null
+            and (scores.is_profile_suspicious or new_account_signals.follower_id is not null)
+        )
+        or creation_clusters.follower_id is not null as is_bought,
+        creation_clusters.follower_id is not null as is_batch_created,
         churn.is_churn_pattern or churn.is_pending_churn as has_churn_evidence,
         churn.is_pending_churn,
         churn.quick_unfollows,
@@ -120,6 +134,11 @@ flags as (
             relationships.platform = new_account_signals.platform
             and relationships.account_id = new_account_signals.account_id
             and relationships.follower_id = new_account_signals.follower_id
+    left join creation_clusters
+        on
+            relationships.platform = creation_clusters.platform
+            and relationships.account_id = creation_clusters.account_id
+            and relationships.follower_id = creation_clusters.follower_id
     left join lockstep
         on
             relationships.platform = lockstep.platform
@@ -148,7 +167,16 @@ reason_parts as (
         'arrived in a suspected purchase burst on '
         || cast(cast(bought_in_burst_at as date) as {{ dbt.type_string() }}) as reason
     from flags
-    where is_bought
+    where is_bought and bought_in_burst_at is not null
+    union all
+    select
+        platform,
+        account_id,
+        follower_id,
+        1 as part,
+        'one of a batch of accounts created together just before following' as reason
+    from flags
+    where is_batch_created and bought_in_burst_at is null
     union all
     select
         platform,
@@ -175,8 +203,9 @@ reason_parts as (
         account_id,
         follower_id,
         3 as part,
-        'follows ' || {{ format_count('following_count') }}
-        || ', followed recently and not followed back' as reason
+        'mass-follows (' || {{ format_count('following_count') }} || ' accounts), followed on '
+        || cast(cast(last_observed_follow_at as date) as {{ dbt.type_string() }})
+        || ' and not followed back' as reason
     from flags
     where is_pending_churn and not is_bought
     union all
@@ -203,9 +232,9 @@ reason_parts as (
         account_id,
         follower_id,
         6 as part,
-        profile_reasons as reason
+        inauthentic_reasons as reason
     from flags
-    where profile_reasons is not null
+    where inauthentic_reasons is not null
 ),
 
 reasons as (
@@ -232,7 +261,7 @@ classified as (
         or churners.is_bought
         or churners.is_follow_churner
         or churners.lockstep_group_id is not null as is_suspicious,
-        reasons.reasons
+        reasons.reasons as suspicion_reasons
     from churners
     left join reasons
         on
@@ -269,7 +298,9 @@ final as (
         lockstep_group_id is not null as is_lockstep,
         is_ghost,
         is_off_market,
-        coalesce(reasons, '') as reasons,
+        coalesce(
+            case when is_suspicious then suspicion_reasons else authentic_reasons end, ''
+        ) as reasons,
         profile_score,
         is_profile_suspicious,
         first_day,
