@@ -4,6 +4,28 @@
 -- audience classes, and the reasons behind it. Published as marts.fct_follower_authenticity.
 -- Class precedence: bought > follow_churner > suspicious > influencer > mass_follower > ghost
 -- > real. Behavioural evidence caps the authenticity score at var('behaviour_score_cap').
+{#- Behaviour first, then the profile evidence: (condition on `flags`, reason text). -#}
+{%- set reason_parts = [
+    ("is_bought and bought_in_burst_at is not null",
+        "'arrived in a suspected purchase burst on ' || cast(cast(bought_in_burst_at as date) as "
+        ~ dbt.type_string() ~ ")"),
+    ("is_batch_created and bought_in_burst_at is null",
+        "'one of a batch of accounts created together just before following'"),
+    ("quick_unfollows > 0 and has_churn_evidence and not is_bought",
+        "'unfollowed after ' || cast(round(shortest_hours / 24.0, 1) as " ~ dbt.type_string()
+        ~ ") || ' days without a follow-back'"),
+    ("other_accounts_churned > 0",
+        "'churned ' || cast(other_accounts_churned as " ~ dbt.type_string()
+        ~ ") || ' other tracked accounts within " ~ var('churn_max_days') ~ " days'"),
+    ("is_pending_churn and not is_bought",
+        "'mass-follows (' || " ~ format_count('following_count')
+        ~ " || ' accounts), followed on ' || cast(cast(last_observed_follow_at as date) as "
+        ~ dbt.type_string() ~ ") || ' and not followed back'"),
+    ("follow_cycles > 1",
+        "cast(follow_cycles as " ~ dbt.type_string() ~ ") || ' follow/unfollow cycles'"),
+    ("lockstep_group_id is not null", "'acts in lockstep (group ' || lockstep_group_id || ')'"),
+    ("inauthentic_reasons is not null", "inauthentic_reasons"),
+] %}
 with
 
 relationships as (
@@ -159,82 +181,19 @@ flags as (
 ),
 
 reason_parts as (
-    select
-        platform,
-        account_id,
-        follower_id,
-        1 as part,
-        'arrived in a suspected purchase burst on '
-        || cast(cast(bought_in_burst_at as date) as {{ dbt.type_string() }}) as reason
-    from flags
-    where is_bought and bought_in_burst_at is not null
-    union all
-    select
-        platform,
-        account_id,
-        follower_id,
-        1 as part,
-        'one of a batch of accounts created together just before following' as reason
-    from flags
-    where is_batch_created and bought_in_burst_at is null
-    union all
-    select
-        platform,
-        account_id,
-        follower_id,
-        2 as part,
-        'unfollowed after ' || cast(round(shortest_hours / 24.0, 1) as {{ dbt.type_string() }})
-        || ' days without a follow-back' as reason
-    from flags
-    where quick_unfollows > 0 and has_churn_evidence and not is_bought
-    union all
-    select
-        platform,
-        account_id,
-        follower_id,
-        3 as part,
-        'churned ' || cast(other_accounts_churned as {{ dbt.type_string() }})
-        || ' other tracked accounts within ' || '{{ var("churn_max_days") }}' || ' days' as reason
-    from flags
-    where other_accounts_churned > 0
-    union all
-    select
-        platform,
-        account_id,
-        follower_id,
-        3 as part,
-        'mass-follows (' || {{ format_count('following_count') }} || ' accounts), followed on '
-        || cast(cast(last_observed_follow_at as date) as {{ dbt.type_string() }})
-        || ' and not followed back' as reason
-    from flags
-    where is_pending_churn and not is_bought
-    union all
-    select
-        platform,
-        account_id,
-        follower_id,
-        4 as part,
-        cast(follow_cycles as {{ dbt.type_string() }}) || ' follow/unfollow cycles' as reason
-    from flags
-    where follow_cycles > 1
-    union all
-    select
-        platform,
-        account_id,
-        follower_id,
-        5 as part,
-        'acts in lockstep (group ' || lockstep_group_id || ')' as reason
-    from flags
-    where lockstep_group_id is not null
-    union all
-    select
-        platform,
-        account_id,
-        follower_id,
-        6 as part,
-        inauthentic_reasons as reason
-    from flags
-    where inauthentic_reasons is not null
+    {%- for condition, reason in reason_parts %}
+        select
+            platform,
+            account_id,
+            follower_id,
+            {{ loop.index }} as part,
+            {{ reason }} as reason
+        from flags
+        where {{ condition }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 reasons as (
