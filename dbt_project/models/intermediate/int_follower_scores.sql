@@ -13,8 +13,14 @@ signals as (
     select * from {{ ref('int_follower_signals') }}
 ),
 
+-- Weights as exact decimals: a floating-point sum depends on the order the engine adds in, and
+-- reruns must give bit-identical scores.
 weights as (
-    select * from {{ ref('authenticity_weights') }}
+    select
+        platform,
+        signal,
+        cast(weight as {{ dbt.type_numeric() }}) as weight
+    from {{ ref('authenticity_weights') }}
 ),
 
 weighted_platforms as (
