@@ -36,14 +36,14 @@ run: install  ## run the pipeline on $(DATA)/landing again (idempotent)
 	$(BIN)/truefans run --landing $(DATA)/landing --warehouse $(DATA)/warehouse.duckdb
 
 test: install  ## lint (ruff, sqlfluff), then the whole test suite
-	$(BIN)/ruff check orchestration tests
-	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/ruff check orchestration tests bench
+	$(BIN)/ruff format --check orchestration tests bench
 	$(SQLFLUFF) lint models --templater dbt
 	$(BIN)/python -m pytest
 
 fix: install  ## apply ruff and sqlfluff fixes
-	$(BIN)/ruff format orchestration tests
-	$(BIN)/ruff check --fix orchestration tests
+	$(BIN)/ruff format orchestration tests bench
+	$(BIN)/ruff check --fix orchestration tests bench
 	$(SQLFLUFF) fix models --templater dbt
 
 dev: install  ## open the Dagster UI on http://127.0.0.1:3000

@@ -53,6 +53,14 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if summary.success and not summary.checks_failed else 1
 
 
+def _serve_info(args: argparse.Namespace) -> int:
+    from orchestration.serving.info import format_serving_info, read_serving_info
+
+    path = Path(args.serving).resolve() if args.serving else Settings.from_env().serving_path
+    print(format_serving_info(read_serving_info(path)))  # ServingError: one line, exit code 2
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from orchestration.evaluate.command import run_evaluate
 
@@ -124,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
         "SQLite writes; also TRUEFANS_RECORD_RUNS=1)",
     )
     run.set_defaults(func=_run)
+
+    serve = sub.add_parser(
+        "serve-info",
+        help="show the published serving file: version, build time, newest dump date, tables, "
+        "check summary (opened read-only)",
+    )
+    serve.add_argument(
+        "--serving",
+        help="serving file (default $TRUEFANS_SERVING or serving.duckdb beside the warehouse)",
+    )
+    serve.set_defaults(func=_serve_info)
 
     evaluate = sub.add_parser(
         "evaluate",

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.dbt import dbt_models
-from orchestration.assets.raw import raw_assets
-from orchestration.checks.ge_checks import ge_checks
+from orchestration.catalog import ASSETS, CHECKS
 from orchestration.jobs import nightly_refresh
 from orchestration.resources import build_resources
 from orchestration.schedules import nightly_refresh_schedule
 from orchestration.sensors import new_dump_sensor
 
 defs = dg.Definitions(
-    assets=[*raw_assets, dbt_models],
-    asset_checks=ge_checks,
+    assets=ASSETS,
+    asset_checks=CHECKS,
     jobs=[nightly_refresh],
     schedules=[nightly_refresh_schedule],
     sensors=[new_dump_sensor],

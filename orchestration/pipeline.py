@@ -10,15 +10,17 @@ import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
 from orchestration import kpis
-from orchestration.assets.dbt import dbt_models
-from orchestration.assets.raw import raw_assets
-from orchestration.checks.ge_checks import ge_checks
+from orchestration.assets.docs import DOCS_FILE, dbt_docs_dir
+from orchestration.assets.serving import SERVING_KEY
+from orchestration.catalog import ASSETS, CHECKS
 from orchestration.ingest.discovery import discover
 from orchestration.jobs import nightly_refresh
 from orchestration.resources import build_resources
@@ -47,6 +49,7 @@ class CheckOutcome:
     name: str
     passed: bool
     severity: str
+    detail: str = ""  # the failing expectations / tests, as the check's metadata tells
 
 
 @dataclass
@@ -61,6 +64,9 @@ class RunSummary:
     authenticity: list[dict[str, object]] = field(default_factory=list)  # audience quality
     landing_problems: list[str] = field(default_factory=list)
     log_file: Path | None = None
+    published: bool = False  # this run replaced the serving file
+    serving_version: int | None = None  # version BI tools see after the run (None: no file)
+    docs: dict[str, Path] = field(default_factory=dict)  # name -> index file
 
     @property
     def checks_failed(self) -> list[CheckOutcome]:
@@ -69,8 +75,8 @@ class RunSummary:
 
 def definitions_for(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*raw_assets, dbt_models],
-        asset_checks=ge_checks,
+        assets=ASSETS,
+        asset_checks=CHECKS,
         jobs=[nightly_refresh],
         resources=build_resources(settings),
     )
@@ -133,10 +139,42 @@ def run_pipeline(
                 evaluation.check_name,
                 evaluation.passed,
                 evaluation.severity.value,
+                _failure_detail(evaluation.metadata),
             )
         )
+    summary.published = any(
+        e.asset_key == SERVING_KEY for e in result.get_asset_materialization_events()
+    )
     _read_warehouse_figures(settings, dates, summary)
+    _read_serving_and_docs(settings, summary)
     return summary
+
+
+def _failure_detail(metadata: Mapping[str, Any]) -> str:
+    for key in ("failed_expectations", "failed_critical", "description"):
+        value = metadata.get(key)
+        text = getattr(value, "value", value)
+        if text:
+            return str(text)
+    return ""
+
+
+def _read_serving_and_docs(settings: Settings, summary: RunSummary) -> None:
+    from orchestration.serving.info import ServingError, read_serving_info
+
+    try:
+        summary.serving_version = read_serving_info(settings.serving_path).latest.version
+    except ServingError:
+        summary.serving_version = None
+    docs = {
+        "Data Docs (Great Expectations)": settings.warehouse.parent
+        / "quality"
+        / "data_docs"
+        / "local_site"
+        / "index.html",
+        "dbt docs": dbt_docs_dir(settings.warehouse) / DOCS_FILE,
+    }
+    summary.docs = {name: path for name, path in docs.items() if path.is_file()}
 
 
 def _read_warehouse_figures(settings: Settings, dates: list[str], summary: RunSummary) -> None:

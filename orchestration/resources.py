@@ -1,4 +1,4 @@
-"""Dagster resources: the DuckDB warehouse + landing root, and the dbt CLI."""
+"""Dagster resources: the DuckDB warehouse + landing root, the serving file, and the dbt CLI."""
 
 from __future__ import annotations
 
@@ -48,6 +48,16 @@ class WarehouseResource(dg.ConfigurableResource):
             con.close()
 
 
+class ServingResource(dg.ConfigurableResource):
+    """The serving DuckDB file the audited marts are published to (BI tools open it read-only)."""
+
+    serving_path: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.serving_path)
+
+
 class TrueFansDbtCliResource(DbtCliResource):
     """DbtCliResource that reads dbt-core's version from package metadata.
 
@@ -85,6 +95,7 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
             threads=settings.threads,
             memory_limit=settings.memory_limit,
         ),
+        "serving": ServingResource(serving_path=str(settings.serving_path)),
         "dbt": TrueFansDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.project_dir),

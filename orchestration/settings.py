@@ -2,6 +2,8 @@
 
 `TRUEFANS_LANDING` and `TRUEFANS_WAREHOUSE` override the local `data/` defaults; the dbt profile
 reads the same variables, so Dagster, the CLI and a hand-run `dbt` always agree.
+`TRUEFANS_SERVING` is the published file BI tools open (default: `serving.duckdb` beside the
+warehouse).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ DATA_DIR = REPO_ROOT / "data"
 
 DEFAULT_THREADS = 2
 DEFAULT_MEMORY_LIMIT = "4GB"
+SERVING_FILE_NAME = "serving.duckdb"
 
 
 @dataclass(frozen=True)
@@ -25,20 +28,37 @@ class Settings:
     warehouse: Path
     threads: int
     memory_limit: str
+    # The serving file the marts are published to; None: SERVING_FILE_NAME beside the warehouse.
+    serving: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.serving is None:
+            object.__setattr__(self, "serving", self.warehouse.parent / SERVING_FILE_NAME)
+
+    @property
+    def serving_path(self) -> Path:
+        return self.serving or self.warehouse.parent / SERVING_FILE_NAME
 
     @classmethod
     def from_env(cls) -> Settings:
+        warehouse = Path(
+            os.environ.get("TRUEFANS_WAREHOUSE", DATA_DIR / "warehouse.duckdb")
+        ).resolve()
         return cls(
             landing=Path(os.environ.get("TRUEFANS_LANDING", DATA_DIR / "landing")).resolve(),
-            warehouse=Path(
-                os.environ.get("TRUEFANS_WAREHOUSE", DATA_DIR / "warehouse.duckdb")
-            ).resolve(),
+            warehouse=warehouse,
             threads=int(os.environ.get("TRUEFANS_DUCKDB_THREADS", DEFAULT_THREADS)),
             memory_limit=os.environ.get("TRUEFANS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+            serving=Path(
+                os.environ.get("TRUEFANS_SERVING", warehouse.parent / SERVING_FILE_NAME)
+            ).resolve(),
         )
 
     def export(self) -> None:
-        """Publish the resolved paths to the environment for child processes (dbt, GE)."""
+        """Publish the resolved paths to the environment for child processes (dbt, GE).
+
+        The serving path is not exported: no child process reads it, and a later `--warehouse`
+        in the same process must get the serving file beside that warehouse."""
         os.environ["TRUEFANS_LANDING"] = str(self.landing)
         os.environ["TRUEFANS_WAREHOUSE"] = str(self.warehouse)
         os.environ["TRUEFANS_DUCKDB_THREADS"] = str(self.threads)

@@ -40,7 +40,10 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
     passed = sum(c.passed for c in summary.checks)
     console.print(f"Checks: {passed} passed, {len(summary.checks_failed)} failed")
     for check in summary.checks_failed:
-        console.print(f"  [red]failed[/] {check.asset} :: {check.name} ({check.severity})")
+        colour = "yellow" if check.severity == "WARN" else "red"
+        console.print(f"  [{colour}]failed[/] {check.asset} :: {check.name} ({check.severity})")
+        for line in check.detail.splitlines()[:10]:
+            console.print(f"      {line}")
 
     marts = Table(title="Marts built")
     marts.add_column("table")
@@ -53,6 +56,18 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
     if summary.authenticity:
         console.print(_authenticity_table(summary))
     console.print(f"Warehouse: {settings.warehouse}")
+    serving = settings.serving_path
+    if summary.published:
+        console.print(f"Serving file for BI tools: {serving} (version {summary.serving_version})")
+    elif summary.serving_version is not None:
+        console.print(
+            f"[red]Serving file NOT updated[/] (the run or a blocking check failed): BI tools "
+            f"keep version {summary.serving_version} of {serving}"
+        )
+    else:
+        console.print(f"[red]Nothing published[/]: no serving file at {serving} yet")
+    for name, path in summary.docs.items():
+        console.print(f"{name}: {path}")
     if summary.log_file:
         console.print(f"Dagster and dbt log: {summary.log_file}")
 

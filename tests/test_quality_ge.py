@@ -12,17 +12,21 @@ import textwrap
 import time
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import great_expectations as gx
 import pytest
 import sqlalchemy as sa
 
+from orchestration.ingest.contract import LOAD_LOG_DDL
 from orchestration.quality import duckdb_plugin
 from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, ValidationSummary, validate_table
 from orchestration.quality.suites import suite_name_for, suite_tables
 
 REPO = Path(__file__).resolve().parents[1]
 SHA = "ab" * 32
+# columns 1, not null 8 + 2 lineage, key 1, in set 1, sha length 1, row count 1, volume 1
+RAW_FOLLOWS_EXPECTATIONS = 16
 
 RAW_FOLLOWS = """
 create table raw.follows (
@@ -64,6 +68,7 @@ def make_warehouse(path: Path, *, bad: bool = False) -> Path:
     try:
         con.execute("create schema raw; create schema marts")
         con.execute(RAW_FOLLOWS)
+        con.execute(LOAD_LOG_DDL)  # the volume expectation reads the newest dump date here
         con.execute(FCT_FOLLOWERS_DAILY)
         con.executemany(
             "insert into raw.follows values (?, ?, ?, ?, ?::timestamp, date '2026-01-02',"
@@ -169,7 +174,7 @@ def test_good_data_both_suites_succeed_with_real_observed_values(
     assert result_for(mart, "expect_table_row_count_to_be_between")["observed_value"] == 3
     columns = result_for(mart, "expect_table_columns_to_match_set")["observed_value"]
     assert set(columns) == {c for c, *_ in duckdb_columns("marts", "fct_followers_daily", db)}
-    assert raw.evaluated == 12 and mart.evaluated == 9
+    assert raw.evaluated == RAW_FOLLOWS_EXPECTATIONS and mart.evaluated == 9
 
 
 def test_bad_data_fails_the_right_expectations_with_exact_counts(
@@ -200,10 +205,12 @@ def test_bad_data_fails_the_right_expectations_with_exact_counts(
         ("expect_compound_columns_to_be_unique", "platform,account_id,date"): 2,
         ("expect_column_values_to_be_between", "followers"): 1,
     }
-    assert (raw.evaluated, raw.successful) == (12, 10)
+    assert (raw.evaluated, raw.successful) == (RAW_FOLLOWS_EXPECTATIONS, 14)
     assert (mart.evaluated, mart.successful) == (9, 7)
     meta = mart.as_metadata()
     assert meta["success"] is False and meta["failed"] == 2
+    assert (meta["failed_critical"], meta["failed_warning"], meta["severity"]) == (2, 0, "critical")
+    assert meta["failed_warning_expectations"] == ""
     assert "expect_compound_columns_to_be_unique(platform,account_id,date)" in str(
         meta["failed_expectations"]
     )
@@ -217,7 +224,8 @@ def test_as_metadata_is_flat_and_json_able(tmp_path: Path, project_root: Path) -
     ).as_metadata()
     assert all(isinstance(v, str | int | float) for v in meta.values()), meta
     assert json.loads(json.dumps(meta)) == meta
-    assert meta["row_count"] == 4 and meta["evaluated"] == 12 and meta["success_percent"] == 100.0
+    assert meta["row_count"] == 4 and meta["evaluated"] == RAW_FOLLOWS_EXPECTATIONS
+    assert meta["success_percent"] == 100.0 and meta["severity"] == "none"
 
 
 def test_committed_context_is_left_unmodified(tmp_path: Path) -> None:
@@ -361,6 +369,7 @@ def test_scale_5m_rows_validates_in_duckdb_with_bounded_memory(
               'follows/2024-06-01/follows.csv' as _source_file, i as _source_row,
               '{SHA}' as _file_sha256, timestamp '2024-06-02' as _loaded_at, '{{}}'::json as _extra
             from range({SCALE_ROWS}) t(i)""")
+        con.execute(LOAD_LOG_DDL)
     finally:
         con.close()
     generated = time.perf_counter() - t0
@@ -447,3 +456,375 @@ def test_artifacts_dir_keeps_data_docs_beside_the_warehouse(
     )
     assert Path(summary.data_docs_path).is_file()
     assert not (project_root / "gx" / "uncommitted" / "data_docs").exists()
+
+
+# --- suites authored in Python (orchestration/quality/suite_specs.py) ---------------------------
+
+CONTRACT_MARTS = {
+    "dim_tracked_accounts",
+    "fct_followers_daily",
+    "fct_engagement_daily",
+    "fct_post_engagement",
+    "fct_follow_churn",
+    "fct_follower_authenticity",
+    "fct_audience_quality",
+    "fct_follower_bursts",
+    "fct_lockstep_groups",
+    "fct_lockstep_members",
+}
+NON_EMPTY_MARTS = {
+    "dim_tracked_accounts",
+    "fct_followers_daily",
+    "fct_engagement_daily",
+    "fct_follower_authenticity",
+    "fct_audience_quality",
+}
+
+
+def suite_file(name: str) -> dict:
+    path = DEFAULT_PROJECT_ROOT / "gx" / "expectations" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_committed_suites_are_exactly_what_the_specs_generate(tmp_path: Path) -> None:
+    from orchestration.quality import author
+
+    assert author.drift() == [], "run: python -m orchestration.quality.author"
+    assert author.main(["--check"]) == 0
+    # Deterministic: a fresh directory gets byte-identical files, and a second run changes none.
+    fresh = tmp_path / "suites"
+    assert len(author.write_suites(fresh)) == len(author.SPECS)
+    assert author.write_suites(fresh) == []
+    committed = DEFAULT_PROJECT_ROOT / "gx" / "expectations"
+    assert {p.name: p.read_bytes() for p in fresh.glob("*.json")} == {
+        p.name: p.read_bytes() for p in committed.glob("*.json")
+    }
+    # A hand edit (or a stale suite) is drift, and regenerating repairs it.
+    (fresh / "raw_posts.json").write_text("{}", encoding="utf-8")
+    (fresh / "raw_gone.json").write_text("{}", encoding="utf-8")
+    assert author.drift(fresh) == ["raw_gone.json", "raw_posts.json"]
+    assert author.write_suites(fresh) == ["raw_gone.json", "raw_posts.json"]
+    assert author.drift(fresh) == []
+
+
+def test_suites_cover_every_raw_table_and_contract_mart_with_severities() -> None:
+    from orchestration.ingest.contract import ENTITIES
+
+    tables = set(suite_tables().values())
+    assert tables == {("raw", e) for e in ENTITIES} | {("marts", m) for m in CONTRACT_MARTS}
+    for name, (_schema, table) in suite_tables().items():
+        data = suite_file(name)
+        expectations = data["expectations"]
+        ids = [e["id"] for e in expectations]
+        assert len(set(ids)) == len(ids), name
+        by_type: dict[str, list[dict]] = {}
+        for e in expectations:
+            by_type.setdefault(e["type"], []).append(e)
+            assert e["severity"] in ("critical", "warning"), (name, e)
+        (columns,) = by_type["expect_table_columns_to_match_set"]
+        assert columns["kwargs"]["exact_match"] is False
+        (unique,) = by_type["expect_compound_columns_to_be_unique"]
+        not_null = {e["kwargs"]["column"] for e in by_type["expect_column_values_to_not_be_null"]}
+        assert set(unique["kwargs"]["column_list"]) <= not_null, name
+        (rows,) = by_type["expect_table_row_count_to_be_between"]
+        assert rows["kwargs"]["min_value"] == (1 if table in NON_EMPTY_MARTS else 0), name
+        sql = by_type.get("unexpected_rows_expectation", [])
+        assert all("{batch}" in e["kwargs"]["unexpected_rows_query"] for e in sql), name
+        assert all(e["description"] and e["meta"]["check"] for e in sql), name
+        warnings = {e["meta"]["check"] for e in sql if e["severity"] == "warning"}
+        assert warnings == ({"volume_drop"} if table in ("interactions", "follows") else set())
+        assert all(
+            e["severity"] == "critical"
+            for e in expectations
+            if e["type"] != "unexpected_rows_expectation"
+        )
+
+    def kwargs_of(suite: str, type_: str, column: str) -> dict:
+        (match,) = [
+            e["kwargs"]
+            for e in suite_file(suite)["expectations"]
+            if e["type"] == type_ and e["kwargs"].get("column") == column
+        ]
+        return match
+
+    between = "expect_column_values_to_be_between"
+    assert kwargs_of("marts_fct_follower_authenticity", between, "authenticity_score") == {
+        "column": "authenticity_score",
+        "min_value": 0.0,
+        "max_value": 1.0,
+    }
+    assert (
+        kwargs_of("marts_fct_audience_quality", between, "audience_quality_score")["max_value"]
+        == 100.0
+    )
+    assert "max_value" not in kwargs_of("marts_fct_post_engagement", between, "engagement_rate")
+    in_set = "expect_column_values_to_be_in_set"
+    assert set(kwargs_of("marts_fct_lockstep_groups", in_set, "kind")["value_set"]) == {
+        "like",
+        "follow",
+    }
+    assert (
+        "bought"
+        in kwargs_of("marts_fct_follower_authenticity", in_set, "audience_class")["value_set"]
+    )
+    assert "quote" in kwargs_of("raw_interactions", in_set, "kind")["value_set"]
+
+
+def test_every_suite_is_a_blocking_check_on_an_asset_of_the_definitions(tmp_path: Path) -> None:
+    from orchestration.checks.ge_checks import SUITES, ge_checks
+    from orchestration.pipeline import definitions_for
+    from orchestration.settings import Settings
+
+    defs = definitions_for(
+        Settings(tmp_path / "landing", tmp_path / "w.duckdb", threads=1, memory_limit="1GB")
+    )
+    graph = defs.resolve_asset_graph()
+    assets = set(graph.get_all_asset_keys())
+    checks = set(graph.asset_check_keys)
+    assert {(b.schema, b.table, b.suite) for b in SUITES} == {
+        (s, t, n) for n, (s, t) in suite_tables().items()
+    }
+    for binding in SUITES:
+        assert binding.asset_key in assets, binding
+        assert dg.AssetCheckKey(binding.asset_key, binding.check_name) in checks
+    specs = [spec for check in ge_checks for spec in check.check_specs]
+    assert len(specs) == len(SUITES) and all(spec.blocking for spec in specs)
+
+
+def _summary(*severities: str) -> ValidationSummary:
+    failed = [
+        {
+            "expectation_type": "expect_column_values_to_be_between",
+            "severity": s,
+            "column": "x",
+            "columns": None,
+        }
+        for s in severities
+    ]
+    return ValidationSummary("s", "raw.t", not failed, 3, 3 - len(failed), failed=failed)
+
+
+@pytest.mark.parametrize(
+    ("severities", "passed", "severity"),
+    [
+        ((), True, None),
+        (("warning",), False, "WARN"),
+        (("warning", "info"), False, "WARN"),
+        (("critical",), False, "ERROR"),
+        (("warning", "critical"), False, "ERROR"),
+    ],
+)
+def test_check_outcome_maps_expectation_severity_to_dagster(
+    severities: tuple[str, ...], passed: bool, severity: str | None
+) -> None:
+    from orchestration.checks.ge_checks import check_outcome
+
+    outcome_passed, outcome_severity = check_outcome(_summary(*severities))
+    assert outcome_passed is passed
+    if severity:
+        assert outcome_severity.value == severity
+
+
+# --- the suites on a generated, pipeline-built warehouse ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    """Generated dumps run through the real pipeline (raw, dbt, every check)."""
+    from orchestration.generate import SimConfig, generate
+    from orchestration.pipeline import run_pipeline
+    from orchestration.settings import Settings
+
+    base = tmp_path_factory.mktemp("ge_demo")
+    landing, truth = base / "landing", base / "truth"
+    generate(SimConfig(seed=11, tracked=3, accounts=3_000, days=8), landing, truth, progress=False)
+    settings = Settings(
+        landing=landing, warehouse=base / "warehouse.duckdb", threads=2, memory_limit="2GB"
+    )
+    summary = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
+    return settings, summary
+
+
+def tampered(demo, tmp_path: Path, *statements: str) -> Path:
+    """A copy of the demo warehouse with `statements` applied (the original stays good)."""
+    settings, _ = demo
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(settings.warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+    return copy
+
+
+def run_check(warehouse: Path, suite: str) -> dg.AssetCheckResult:
+    """The Dagster asset check of `suite`, invoked directly on `warehouse`."""
+    from orchestration.checks.ge_checks import SUITES, build_ge_check
+    from orchestration.resources import WarehouseResource
+
+    (binding,) = [b for b in SUITES if b.suite == suite]
+    resource = WarehouseResource(
+        warehouse_path=str(warehouse), landing_root=str(warehouse.parent), memory_limit="1GB"
+    )
+    result = build_ge_check(binding)(warehouse=resource)
+    assert isinstance(result, dg.AssetCheckResult)
+    return result
+
+
+def failures(result: dg.AssetCheckResult) -> dict[str, dict]:
+    return {f["expectation"]: f for f in result.metadata["failures"].value}  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_every_suite_passes_on_the_generated_warehouse(demo) -> None:
+    settings, summary = demo
+    assert summary.success
+    ge = {c.name: c for c in summary.checks if c.name.startswith("ge_")}
+    assert set(ge) == {f"ge_{name}" for name in suite_tables()}
+    assert [c for c in ge.values() if not c.passed] == []
+    # The cross-run / cross-table expectations really computed (0 unexpected rows, no error).
+    for schema, table, suite in (
+        ("raw", "interactions", "raw_interactions"),
+        ("marts", "fct_engagement_daily", "marts_fct_engagement_daily"),
+    ):
+        result = validate_table(settings.warehouse, schema, table, suite)
+        assert result.success and result.severity is None, result.failed
+        sql = [r for r in result.results if r["expectation_type"] == "unexpected_rows_expectation"]
+        assert sql and all(r["observed_value"] == 0 and not r["exception"] for r in sql)
+
+
+@pytest.mark.slow
+def test_a_mart_rate_above_one_is_an_error_named_in_metadata_and_data_docs(
+    demo, tmp_path: Path
+) -> None:
+    db = tampered(
+        demo,
+        tmp_path,
+        # the dump under-reported one post's reach: more engagements than accounts reached
+        "update marts.fct_post_engagement set reach = engagements // 2,"
+        " engagement_rate_by_reach = engagements / (engagements // 2)"
+        " where post_id = (select min(post_id) from marts.fct_post_engagement where engagements > 3)",
+        "update marts.fct_post_engagement set suspicious_engager_share = 1.25"
+        " where post_id = (select max(post_id) from marts.fct_post_engagement)",
+    )
+    result = run_check(db, "marts_fct_post_engagement")
+    assert result.passed is False and result.severity == dg.AssetCheckSeverity.ERROR
+    meta = result.metadata
+    assert (meta["failed_critical"].value, meta["failed_warning"].value) == (2, 0)
+    text = meta["failed_critical_expectations"].value
+    assert "unexpected_rows_expectation(reach_sanity)" in text
+    assert "expect_column_values_to_be_between(suspicious_engager_share)" in text
+    found = failures(result)
+    reach = found["unexpected_rows_expectation(reach_sanity)"]
+    assert reach["severity"] == "critical" and reach["observed_value"] == 1
+    assert reach["sample"][0]["engagement_rate_by_reach"] > 1
+    assert "Reach sanity" in reach["description"]
+    share = found["expect_column_values_to_be_between(suspicious_engager_share)"]
+    assert share["unexpected_count"] == 1 and share["sample"] == [1.25]
+    # Data Docs beside the warehouse show the failed validation.
+    docs = Path(str(meta["data_docs_path"].value))
+    assert docs.is_file() and docs.is_relative_to(tmp_path / "quality")
+    pages = list((docs.parent / "validations" / "marts_fct_post_engagement").rglob("*.html"))
+    assert len(pages) == 1
+    assert "Reach sanity" in pages[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_volume_drop_is_a_warning_only(demo, tmp_path: Path) -> None:
+    newest = "(select max(_dump_date) from raw.interactions)"
+    db = tampered(
+        demo,
+        tmp_path,
+        f"delete from raw.interactions where _dump_date = {newest} and _source_row % 20 != 0",
+    )
+    result = run_check(db, "raw_interactions")
+    assert result.passed is False and result.severity == dg.AssetCheckSeverity.WARN
+    meta = result.metadata
+    assert (meta["failed_critical"].value, meta["failed_warning"].value) == (0, 1)
+    assert "unexpected_rows_expectation(volume_drop)" in str(
+        meta["failed_warning_expectations"].value
+    )
+    (row,) = failures(result)["unexpected_rows_expectation(volume_drop)"]["sample"]
+    assert row["previous_dump_dates"] >= 3 and row["ratio_to_median"] < 0.1
+    # A dump date whose interactions are missing altogether counts as 0 rows (raw.load_log
+    # knows the date). Still a warning: nothing in the data is wrong, it is only unusual.
+    newest_date = duckdb.connect(str(db), read_only=True)
+    try:
+        (date,) = newest_date.execute(f"select {newest}").fetchone()  # type: ignore[misc]
+    finally:
+        newest_date.close()
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("delete from raw.interactions where _dump_date = ?", [date])
+    finally:
+        con.close()
+    again = run_check(db, "raw_interactions")
+    assert again.passed is False and again.severity == dg.AssetCheckSeverity.WARN
+    (row,) = failures(again)["unexpected_rows_expectation(volume_drop)"]["sample"]
+    assert row["newest_rows"] == 0 and row["newest_dump_date"] == str(date)
+
+
+@pytest.mark.slow
+def test_reconciliation_catches_tampered_marts(demo, tmp_path: Path) -> None:
+    db = tampered(
+        demo,
+        tmp_path,
+        # one current follower of one account silently dropped from the authenticity mart
+        "update marts.fct_follower_authenticity set is_current_follower = false"
+        " where rowid = (select min(rowid) from marts.fct_follower_authenticity"
+        " where is_current_follower)",
+        "update marts.fct_audience_quality set followers = followers + 7"
+        " where date = (select min(date) from marts.fct_audience_quality)",
+        # a group without a single member row
+        "insert into marts.fct_lockstep_groups (platform, group_id, member_count, target_count,"
+        " first_seen_at, last_seen_at, kind) values ('twitter', 'like-orphan', 5, 3,"
+        " timestamp '2026-01-02 10:00', timestamp '2026-01-02 10:05', 'like')",
+    )
+    engagement = run_check(db, "marts_fct_engagement_daily")
+    assert engagement.passed is False and engagement.severity == dg.AssetCheckSeverity.ERROR
+    found = failures(engagement)
+    assert set(found) == {"unexpected_rows_expectation(followers_vs_authenticity)"}
+    (row,) = found["unexpected_rows_expectation(followers_vs_authenticity)"]["sample"]
+    assert row["followers"] == row["current_followers"] + 1
+
+    audience = run_check(db, "marts_fct_audience_quality")
+    assert audience.severity == dg.AssetCheckSeverity.ERROR
+    mismatch = failures(audience)["unexpected_rows_expectation(followers_vs_engagement_daily)"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (first_day_rows,) = con.execute(
+            "select count(*) from marts.fct_audience_quality"
+            " where date = (select min(date) from marts.fct_audience_quality)"
+        ).fetchone()  # type: ignore[misc]
+    finally:
+        con.close()
+    assert mismatch["observed_value"] == first_day_rows > 0
+    assert all(
+        r["audience_quality_followers"] == r["engagement_daily_followers"] + 7
+        for r in mismatch["sample"]
+    )
+    lockstep = run_check(db, "marts_fct_lockstep_groups")
+    assert lockstep.severity == dg.AssetCheckSeverity.ERROR
+    assert set(failures(lockstep)) == {"unexpected_rows_expectation(member_count_vs_members)"}
+    (orphan,) = failures(lockstep)["unexpected_rows_expectation(member_count_vs_members)"]["sample"]
+    assert (orphan["group_id"], orphan["member_count"], orphan["members"]) == (
+        "like-orphan",
+        5,
+        None,
+    )
+
+
+@pytest.mark.slow
+def test_a_stale_engagement_mart_fails_freshness(demo, tmp_path: Path) -> None:
+    db = tampered(
+        demo,
+        tmp_path,
+        "delete from marts.fct_engagement_daily"
+        " where date = (select max(date) from marts.fct_engagement_daily)",
+    )
+    result = run_check(db, "marts_fct_engagement_daily")
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    (row,) = failures(result)["unexpected_rows_expectation(freshness)"]["sample"]
+    assert row["days_behind"] == 1

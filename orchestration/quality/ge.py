@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import great_expectations as gx
 import sqlalchemy as sa
 import yaml
@@ -40,6 +41,12 @@ DOCS_SITE = "local_site"
 # SUMMARY keeps unexpected-value samples LIMIT-ed in SQL (never COMPLETE: unbounded fetches).
 RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
 _MAX_SAMPLE = 10
+# Rows of a failed UnexpectedRowsExpectation kept in its result (fetched with LIMIT in DuckDB).
+_MAX_UNEXPECTED_ROWS = 5
+UNEXPECTED_ROWS = "unexpected_rows_expectation"
+# GE severities: "critical" fails the check with Dagster ERROR (blocks publishing); anything
+# else ("warning", "info") fails it with WARN (reported only).
+CRITICAL = "critical"
 # Caps DuckDB's own memory (hash tables for uniqueness checks etc.); larger work spills to
 # "<warehouse>.tmp/". Override per call with ``duckdb_config``.
 DEFAULT_DUCKDB_CONFIG: dict[str, Any] = {"memory_limit": "1GB"}
@@ -60,19 +67,41 @@ class ValidationSummary:
     results: list[dict[str, Any]] = field(default_factory=list)
     data_docs_path: str | None = None
 
+    @property
+    def failed_critical(self) -> list[dict[str, Any]]:
+        """Failed expectations of severity ``critical``: the check fails with ERROR."""
+        return [r for r in self.failed if r["severity"] == CRITICAL]
+
+    @property
+    def failed_warning(self) -> list[dict[str, Any]]:
+        """Failed expectations of any other severity (``warning``, ``info``): WARN."""
+        return [r for r in self.failed if r["severity"] != CRITICAL]
+
+    @property
+    def severity(self) -> str | None:
+        """The worst failed severity: ``"critical"``, ``"warning"`` or None when all passed."""
+        if self.failed_critical:
+            return CRITICAL
+        return "warning" if self.failed else None
+
     def as_metadata(self) -> dict[str, MetadataValue]:
         """Flat, JSON-able metadata for a Dagster ``AssetCheckResult``."""
         meta: dict[str, MetadataValue] = {
             "suite": self.suite_name,
             "table": self.table,
             "success": self.success,
+            "severity": self.severity or "none",
             "evaluated": self.evaluated,
             "successful": self.successful,
             "failed": len(self.failed),
+            "failed_critical": len(self.failed_critical),
+            "failed_warning": len(self.failed_warning),
             "success_percent": round(100.0 * self.successful / self.evaluated, 2)
             if self.evaluated
             else 100.0,
             "failed_expectations": "\n".join(_describe(r) for r in self.failed),
+            "failed_critical_expectations": "\n".join(_describe(r) for r in self.failed_critical),
+            "failed_warning_expectations": "\n".join(_describe(r) for r in self.failed_warning),
         }
         for r in self.results:
             if r["expectation_type"] == "expect_table_row_count_to_be_between":
@@ -149,7 +178,9 @@ def validate_table(
         docs_path = _docs_index(context, gx_dir) if build_docs else None
     finally:
         duckdb_plugin.dispose_session(session)  # closes every DuckDB connection GE opened
-    return _summarize(suite_name, f"{schema}.{table}", suite, result, docs_path)
+    summary = _summarize(suite_name, f"{schema}.{table}", suite, result, docs_path)
+    _attach_unexpected_rows(warehouse, schema, table, summary, connect_args["config"])
+    return summary
 
 
 def _duckdb_url(path: Path) -> str:
@@ -238,9 +269,14 @@ def _result_row(r: Any) -> dict[str, Any]:
     columns = kwargs.get("column_list") or kwargs.get("column_set")
     if columns is None and "column_A" in kwargs:
         columns = [kwargs["column_A"], kwargs["column_B"]]
+    severity = getattr(config, "severity", None)
     return _jsonable(
         {
             "expectation_type": config.type,
+            "expectation_id": config.id,
+            "check": (config.meta or {}).get("check"),
+            "severity": getattr(severity, "value", severity) or CRITICAL,
+            "description": config.description,
             "column": column,
             "columns": sorted(columns) if isinstance(columns, set) else columns,
             "success": bool(r.success),
@@ -250,9 +286,40 @@ def _result_row(r: Any) -> dict[str, Any]:
             "unexpected_count": res.get("unexpected_count"),
             "unexpected_percent": res.get("unexpected_percent"),
             "partial_unexpected_list": (res.get("partial_unexpected_list") or [])[:_MAX_SAMPLE],
+            "unexpected_rows": None,  # filled for failed UnexpectedRowsExpectations
             "exception": _exception_message(r.exception_info),
         }
     )
+
+
+def _attach_unexpected_rows(
+    warehouse: Path, schema: str, table: str, summary: ValidationSummary, config: Mapping[str, Any]
+) -> None:
+    """Fetch a few rows of each failed ``UnexpectedRowsExpectation`` (they say *why*, e.g. the
+    newest dump's row count against the median), LIMIT-ed inside DuckDB.
+
+    GE's SUMMARY result keeps only the row count; COMPLETE would also return every unexpected
+    value of the map expectations, so the sample is taken here, after GE closed its connections.
+    """
+    failed = [
+        r for r in summary.failed if r["expectation_type"] == UNEXPECTED_ROWS and not r["exception"]
+    ]
+    if not failed:
+        return
+    batch = f'"{schema}"."{table}"'
+    con = duckdb.connect(str(warehouse), read_only=True, config=dict(config))
+    try:
+        for row in failed:
+            query = str(row["kwargs"]["unexpected_rows_query"]).format(batch=batch)
+            try:
+                cursor = con.execute(f"select * from ({query}) limit {_MAX_UNEXPECTED_ROWS}")
+                names = [d[0] for d in cursor.description or []]
+                rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            except duckdb.Error as exc:
+                rows = [{"error": str(exc)[:300]}]
+            row["unexpected_rows"] = _jsonable(rows)
+    finally:
+        con.close()
 
 
 def _exception_message(info: Any) -> str | None:
@@ -272,14 +339,28 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def expectation_label(row: Mapping[str, Any]) -> str:
+    """``expect_...(column)`` or ``unexpected_rows_expectation(<check name>)``."""
+    target = (
+        row.get("check") or row["column"] or ",".join(map(str, row["columns"] or [])) or "table"
+    )
+    return f"{row['expectation_type']}({target})"
+
+
 def _describe(row: Mapping[str, Any]) -> str:
-    target = row["column"] or ",".join(map(str, row["columns"] or [])) or "table"
-    parts = [f"{row['expectation_type']}({target})"]
+    parts = [f"[{row.get('severity', CRITICAL)}] {expectation_label(row)}"]
     if row["unexpected_count"] is not None:
         pct = row["unexpected_percent"]
         pct_text = f" ({pct:.4g}%)" if isinstance(pct, int | float) else ""
         parts.append(f"unexpected_count={row['unexpected_count']}{pct_text}")
-    if row["observed_value"] is not None:
+        if row["partial_unexpected_list"]:
+            parts.append(f"sample={json.dumps(row['partial_unexpected_list'])[:200]}")
+    if row["expectation_type"] == UNEXPECTED_ROWS:
+        if isinstance(row["observed_value"], int):
+            parts.append(f"unexpected_rows={row['observed_value']}")
+        if row.get("unexpected_rows"):
+            parts.append(f"rows={json.dumps(row['unexpected_rows'])[:400]}")
+    elif row["observed_value"] is not None:
         parts.append(f"observed={json.dumps(row['observed_value'])[:200]}")
     if row["exception"]:
         parts.append(f"error={row['exception'][:200]}")

@@ -8,9 +8,9 @@ Conventions (checked by tests/test_quality_ge.py):
 * the suite has a top-level ``"id"`` (any UUID): GE refuses to run a suite without one
   (expectation-level ids are optional).
 
-Adding a suite: either copy an existing JSON file and edit it (give it a fresh suite ``id``,
-e.g. ``python -c "import uuid; print(uuid.uuid4())"``), or build a ``gx.ExpectationSuite`` in
-Python and call :func:`save_suite` once, then commit the resulting JSON.
+Adding or changing a suite: edit :mod:`orchestration.quality.suite_specs` and run
+``python -m orchestration.quality.author``; never edit the JSON by hand (a test compares the
+committed files with what the specs generate). :func:`save_suite` stays for one-off experiments.
 """
 
 from __future__ import annotations

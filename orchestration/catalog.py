@@ -1,0 +1,14 @@
+"""Every asset and check of the code location, in one place (definitions.py and the CLI's
+pipeline both build their Definitions from these lists)."""
+
+from __future__ import annotations
+
+from orchestration.assets.dbt import dbt_models
+from orchestration.assets.docs import dbt_docs
+from orchestration.assets.raw import raw_assets
+from orchestration.assets.serving import serving_assets
+from orchestration.checks.ge_checks import ge_checks
+
+# landing -> raw -> dbt (staging, intermediate, marts) -> checks -> serving, docs
+ASSETS = [*raw_assets, dbt_models, *serving_assets, dbt_docs]
+CHECKS = [*ge_checks]
