@@ -28,6 +28,7 @@ class WarehouseResource(dg.ConfigurableResource):
     landing_root: str
     threads: int = 2
     memory_limit: str = "4GB"
+    build_docs: bool = True  # Data Docs and dbt docs (Settings.docs)
 
     @property
     def landing(self) -> Path:
@@ -94,6 +95,7 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
             landing_root=str(settings.landing),
             threads=settings.threads,
             memory_limit=settings.memory_limit,
+            build_docs=settings.docs,
         ),
         "serving": ServingResource(serving_path=str(settings.serving_path)),
         "dbt": TrueFansDbtCliResource(

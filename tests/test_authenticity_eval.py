@@ -25,7 +25,9 @@ MCC_BARS = {"cresci2015": 0.95, "srf2017": 0.60}
 
 
 def _run(landing: Path, warehouse: Path) -> None:
-    settings = Settings(landing=landing, warehouse=warehouse, threads=2, memory_limit="2GB")
+    settings = Settings(
+        landing=landing, warehouse=warehouse, threads=2, memory_limit="2GB", docs=False
+    )
     summary = run_pipeline(
         settings, instance=dg.DagsterInstance.ephemeral(), log_file=warehouse.parent / "run.log"
     )

@@ -719,7 +719,9 @@ def con(tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
     landing, truth, warehouse = base / "landing", base / "truth", base / "warehouse.duckdb"
     generate(CONFIG, landing, truth, progress=False)
     add_edge_cases(landing)
-    settings = Settings(landing=landing, warehouse=warehouse, threads=2, memory_limit="2GB")
+    settings = Settings(
+        landing=landing, warehouse=warehouse, threads=2, memory_limit="2GB", docs=False
+    )
     summary = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
     assert summary.success, summary.checks_failed
 

@@ -75,7 +75,11 @@ def _build(tmp_path: Path, name: str, writer) -> duckdb.DuckDBPyConnection:
     write(root, "tracked_accounts", START.isoformat(), "t.csv", TRACKED)
     writer(root)
     settings = Settings(
-        landing=root, warehouse=tmp_path / name / "wh.duckdb", threads=1, memory_limit="1GB"
+        landing=root,
+        warehouse=tmp_path / name / "wh.duckdb",
+        threads=1,
+        memory_limit="1GB",
+        docs=False,
     )
     summary = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
     assert summary.success, summary.checks_failed

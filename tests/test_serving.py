@@ -469,7 +469,11 @@ def test_pipeline_publishes_every_contract_mart(tmp_path: Path) -> None:
     landing, truth = tmp_path / "landing", tmp_path / "truth"
     generate(SimConfig(seed=11, tracked=3, accounts=3_000, days=8), landing, truth, progress=False)
     settings = Settings(
-        landing=landing, warehouse=tmp_path / "warehouse.duckdb", threads=2, memory_limit="2GB"
+        landing=landing,
+        warehouse=tmp_path / "warehouse.duckdb",
+        threads=2,
+        memory_limit="2GB",
+        docs=False,
     )
     serving = tmp_path / "serving.duckdb"
     assert settings.serving == serving

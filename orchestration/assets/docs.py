@@ -38,6 +38,9 @@ def dbt_docs(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     target = dbt_docs_dir(warehouse.path)
+    if not warehouse.build_docs:
+        context.log.info("dbt docs skipped (TRUEFANS_DOCS=0)")
+        return dg.MaterializeResult(metadata={"skipped": True})
     dbt.cli(docs_generate_args(target), manifest=dbt_project.manifest_path).wait()
     index = target / DOCS_FILE
     if not index.is_file():

@@ -92,7 +92,7 @@ def build_ge_check(binding: SuiteBinding) -> dg.AssetChecksDefinition:
             binding.schema,
             binding.table,
             binding.suite,
-            build_docs=True,
+            build_docs=warehouse.build_docs,
             artifacts_dir=warehouse.path.parent / "quality",
             duckdb_config={"memory_limit": warehouse.memory_limit, "threads": warehouse.threads},
         )
