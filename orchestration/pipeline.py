@@ -23,6 +23,7 @@ from orchestration.assets.serving import SERVING_KEY
 from orchestration.catalog import ASSETS, CHECKS
 from orchestration.ingest.discovery import discover
 from orchestration.jobs import nightly_refresh
+from orchestration.quality.ge import data_docs_index
 from orchestration.resources import build_resources
 from orchestration.settings import DATA_DIR, Settings
 from orchestration.warehouse import connection
@@ -167,11 +168,7 @@ def _read_serving_and_docs(settings: Settings, summary: RunSummary) -> None:
     except ServingError:
         summary.serving_version = None
     docs = {
-        "Data Docs (Great Expectations)": settings.warehouse.parent
-        / "quality"
-        / "data_docs"
-        / "local_site"
-        / "index.html",
+        "Data Docs (Great Expectations)": data_docs_index(settings.warehouse),
         "dbt docs": dbt_docs_dir(settings.warehouse) / DOCS_FILE,
     }
     summary.docs = {name: path for name, path in docs.items() if path.is_file()}

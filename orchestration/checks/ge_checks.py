@@ -17,7 +17,12 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from orchestration.quality.ge import ValidationSummary, expectation_label, validate_table
+from orchestration.quality.ge import (
+    ValidationSummary,
+    artifacts_dir_for,
+    expectation_label,
+    validate_table,
+)
 from orchestration.quality.suites import suite_tables
 from orchestration.resources import WarehouseResource
 
@@ -93,7 +98,7 @@ def build_ge_check(binding: SuiteBinding) -> dg.AssetChecksDefinition:
             binding.table,
             binding.suite,
             build_docs=warehouse.build_docs,
-            artifacts_dir=warehouse.path.parent / "quality",
+            artifacts_dir=artifacts_dir_for(warehouse.path),
             duckdb_config={"memory_limit": warehouse.memory_limit, "threads": warehouse.threads},
         )
         passed, severity = check_outcome(summary)

@@ -53,22 +53,17 @@ bursts as (
     where is_purchase_suspected
 ),
 
-new_account_signals as (
+-- the two follow-time signals the bought verdict reads, in one pass over the signals
+follow_time_signals as (
     select
         platform,
         account_id,
-        follower_id
+        follower_id,
+        max(case when signal = 'new_account' then 1 else 0 end) = 1 as is_new_account,
+        max(case when signal = 'creation_cluster' then 1 else 0 end) = 1 as is_batch_created
     from {{ ref('int_follower_signals') }}
-    where signal = 'new_account'
-),
-
-creation_clusters as (
-    select
-        platform,
-        account_id,
-        follower_id
-    from {{ ref('int_follower_signals') }}
-    where signal = 'creation_cluster'
+    where signal in ('new_account', 'creation_cluster')
+    group by platform, account_id, follower_id
 ),
 
 lockstep as (
@@ -114,10 +109,10 @@ flags as (
         burst_arrivals.burst_start as bought_in_burst_at,
         (
             burst_arrivals.follower_id is not null
-            and (scores.is_profile_suspicious or new_account_signals.follower_id is not null)
+            and (scores.is_profile_suspicious or coalesce(follow_time.is_new_account, false))
         )
-        or creation_clusters.follower_id is not null as is_bought,
-        creation_clusters.follower_id is not null as is_batch_created,
+        or coalesce(follow_time.is_batch_created, false) as is_bought,
+        coalesce(follow_time.is_batch_created, false) as is_batch_created,
         churn.is_churn_pattern or churn.is_pending_churn as has_churn_evidence,
         churn.is_pending_churn,
         churn.quick_unfollows,
@@ -151,16 +146,11 @@ flags as (
             relationships.platform = burst_arrivals.platform
             and relationships.account_id = burst_arrivals.account_id
             and relationships.follower_id = burst_arrivals.follower_id
-    left join new_account_signals
+    left join follow_time_signals as follow_time
         on
-            relationships.platform = new_account_signals.platform
-            and relationships.account_id = new_account_signals.account_id
-            and relationships.follower_id = new_account_signals.follower_id
-    left join creation_clusters
-        on
-            relationships.platform = creation_clusters.platform
-            and relationships.account_id = creation_clusters.account_id
-            and relationships.follower_id = creation_clusters.follower_id
+            relationships.platform = follow_time.platform
+            and relationships.account_id = follow_time.account_id
+            and relationships.follower_id = follow_time.follower_id
     left join lockstep
         on
             relationships.platform = lockstep.platform
