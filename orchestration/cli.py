@@ -36,6 +36,9 @@ def _run(args: argparse.Namespace) -> int:
     if not settings.landing.is_dir():
         print(f"error: landing root not found: {settings.landing}", file=sys.stderr)
         return 2
+    from orchestration.warehouse import preflight
+
+    preflight(settings.warehouse)  # locked, damaged, unwritable: one line, exit code 2
     from orchestration.pipeline import run_pipeline
     from orchestration.summary import print_summary
 
@@ -178,9 +181,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
-    except (WarehouseError, ValueError, FileNotFoundError) as exc:
+    except (WarehouseError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sysconfig
@@ -55,3 +56,9 @@ def build_args(
     if variables:
         args += ["--vars", json.dumps(dict(variables), sort_keys=True)]
     return args
+
+
+def run_variables(first_dump_date: dt.date | None) -> dict[str, str]:
+    """dbt vars of a pipeline run: incremental models reprocess from the run's first dump date
+    (macros/lookback_start.sql), so backfills and re-runs equal an in-order load."""
+    return {"reprocess_from": first_dump_date.isoformat()} if first_dump_date else {}

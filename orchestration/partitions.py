@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Mapping
 
 import dagster as dg
 
@@ -15,3 +17,14 @@ dump_date_partitions = dg.DailyPartitionsDefinition(
     end_offset=1,  # today's folder is a valid partition as soon as it lands
     fmt="%Y-%m-%d",
 )
+
+# Tags Dagster puts on a run of one partition, or of a range of partitions (single-run backfill).
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+def first_dump_date_of_run(tags: Mapping[str, str]) -> dt.date | None:
+    """The earliest dump date a run covers, from its tags; None for a run without partitions."""
+    key = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
+    return dt.date.fromisoformat(key) if key else None

@@ -23,6 +23,7 @@ from orchestration.assets.serving import SERVING_KEY
 from orchestration.catalog import ASSETS, CHECKS
 from orchestration.ingest.discovery import discover
 from orchestration.jobs import nightly_refresh
+from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.quality.ge import data_docs_index
 from orchestration.resources import build_resources
 from orchestration.settings import DATA_DIR, Settings
@@ -39,9 +40,6 @@ event_log_storage:
   config:
     base_dir: {history}
 """
-
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 @dataclass

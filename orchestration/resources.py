@@ -73,17 +73,19 @@ class TrueFansDbtCliResource(DbtCliResource):
 
 
 def dbt_executable() -> str:
-    """The dbt of this environment, found even when its venv is not activated (dagster dev
-    starts code servers without the venv's bin on PATH)."""
-    candidates = [
-        Path(sysconfig.get_path("scripts")) / "dbt",
-        Path(sys.prefix) / "bin" / "dbt",
-        Path(sys.executable).parent / "dbt",
+    """`truefans-dbt` of this environment (dbt that dies with the pipeline, see
+    orchestration/reliability/dbt_child.py), else its plain `dbt`; found even when the venv is not
+    activated (dagster dev starts code servers without the venv's bin on PATH)."""
+    folders = [
+        Path(sysconfig.get_path("scripts")),
+        Path(sys.prefix) / "bin",
+        Path(sys.executable).parent,
     ]
-    for candidate in candidates:
-        if candidate.exists():
-            return str(candidate)
-    return shutil.which("dbt") or "dbt"
+    for name in ("truefans-dbt", "dbt"):
+        for folder in folders:
+            if (folder / name).exists():
+                return str(folder / name)
+    return shutil.which("truefans-dbt") or shutil.which("dbt") or "dbt"
 
 
 def build_resources(settings: Settings | None = None) -> dict[str, object]:

@@ -17,9 +17,16 @@ def connect(
     path: Path, *, threads: int = 2, memory_limit: str = "4GB", read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot create the warehouse folder {path.parent}: {exc.strerror or exc}"
+            ) from exc
     elif not path.exists():
         raise WarehouseError(f"warehouse file not found: {path}")
+    if path.is_dir():
+        raise WarehouseError(f"warehouse path is a folder, not a DuckDB file: {path}")
     try:
         con = duckdb.connect(
             str(path),
@@ -34,10 +41,32 @@ def connect(
                 f"warehouse {path} is locked by another process (DuckDB allows one writer per "
                 "file): wait for the running pipeline or close the other connection"
             ) from exc
-        raise WarehouseError(f"cannot open warehouse {path}: {text.splitlines()[0]}") from exc
+        raise WarehouseError(f"cannot open warehouse {path}: {_hint(text)}") from exc
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from exc
     return con
+
+
+def _hint(text: str) -> str:
+    first = text.splitlines()[0] if text else "unknown error"
+    if "not a valid DuckDB database file" in text or "Could not read enough bytes" in text:
+        return (
+            f"{first} The file is damaged: restore it from a backup, or move it aside and run "
+            "again to rebuild it from the landing files."
+        )
+    return first
+
+
+def preflight(path: Path) -> None:
+    """Open the warehouse for writing, read its catalog, close it: a locked, damaged or
+    unwritable warehouse is one clear WarehouseError before a run starts, not a failed step."""
+    con = connect(path)
+    try:
+        con.execute("select count(*) from information_schema.tables").fetchall()
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot read warehouse {path}: {_hint(str(exc))}") from exc
+    finally:
+        con.close()
 
 
 @contextmanager

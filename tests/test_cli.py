@@ -37,3 +37,82 @@ def test_generate_then_run_recorded_in_dagster_home(tmp_path: Path, monkeypatch,
         runs = instance.get_runs()
         assert [r.job_name for r in runs] == ["nightly_refresh"]
         assert runs[0].is_success
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("error: ")
+    return err
+
+
+def _run_args(landing: Path, warehouse: Path) -> list[str]:
+    return ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
+
+
+def test_unwritable_warehouse_path_is_one_clear_error(tmp_path: Path, capsys) -> None:
+    (tmp_path / "landing").mkdir()
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    code = main(_run_args(tmp_path / "landing", a_file / "warehouse.duckdb"))
+    assert code == 2
+    err = _one_line_error(capsys)
+    assert f"cannot create the warehouse folder {a_file}" in err
+    assert "Not a directory" in err or "File exists" in err
+
+
+def test_damaged_warehouse_file_is_one_clear_error(tmp_path: Path, capsys) -> None:
+    (tmp_path / "landing").mkdir()
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"not a database " * 1000)
+    code = main(_run_args(tmp_path / "landing", warehouse))
+    assert code == 2
+    err = _one_line_error(capsys)
+    assert "not a valid DuckDB database file" in err
+    assert "rebuild it from the landing files" in err
+    assert warehouse.read_bytes() == b"not a database " * 1000  # left for the user to inspect
+
+
+def test_warehouse_locked_by_another_writer_is_one_clear_error(tmp_path: Path, capsys) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "landing").mkdir()
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+            "sys.stdin.read()",
+            str(warehouse),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        code = main(_run_args(tmp_path / "landing", warehouse))
+    finally:
+        holder.communicate("", timeout=60)
+    assert code == 2
+    err = _one_line_error(capsys)
+    assert f"warehouse {warehouse} is locked by another process" in err
+
+
+def test_cli_errors_reach_the_shell_as_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    """The same, through a real process: no traceback wall on stderr."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "serve-info", "--serving", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("error: ")

@@ -253,3 +253,70 @@ def test_hostile_file_names_are_never_sql(tmp_path: Path, con) -> None:
     assert result.rows_loaded == 1
     assert rows(con, "select _source_file from raw.follows") == [(f"follows/{DAY}/{name}",)]
     assert rows(con, "select count(*) from raw.load_log") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("value", "loaded"),
+    [
+        ("12", 12),
+        ("+7", 7),
+        ("10.0", 10),
+        ("10.5", None),
+        ("0x10", None),
+        ("1_000", None),
+        ("1e3", None),
+    ],
+)
+def test_counts_are_whole_numbers_never_rounded_or_guessed(
+    tmp_path: Path, con, value: str, loaded: int | None
+) -> None:
+    root = tmp_path / "landing"
+    write(
+        root,
+        "accounts",
+        DAY,
+        "a.csv",
+        f"account_id,platform,observed_at,followers_count\na,x,2026-01-05,{value}\n",
+    )
+    load(con, root, "accounts", DAY)
+    got = rows(con, "select followers_count from raw.accounts")
+    if loaded is None:
+        assert got == []
+        assert rows(con, "select reason from raw.quarantine") == [
+            (f"not an integer: followers_count={value}",)
+        ]
+    else:
+        assert got == [(loaded,)]
+
+
+def test_a_partition_whose_landing_files_vanished_keeps_its_rows(tmp_path: Path, con) -> None:
+    """Landing retention may purge old files; a re-run of that date must not delete its rows."""
+    root = tmp_path / "landing"
+    path = write(root, "follows", DAY, "f.csv", FOLLOWS_HEADER + "twitter,1,9,follow,2026-01-05\n")
+    load(con, root, "follows", DAY)
+    path.unlink()
+    again = load(con, root, "follows", DAY)
+    assert again.landing_gone and again.unchanged
+    assert rows(con, "select follower_id from raw.follows") == [("1",)]
+    assert rows(con, "select count(*) from raw.load_log") == [(1,)]
+
+
+def test_a_record_over_the_size_limit_quarantines_its_file_with_that_reason(
+    tmp_path: Path, con
+) -> None:
+    from orchestration.ingest.readers import MAX_RECORD_BYTES
+
+    root = tmp_path / "landing"
+    huge = "x" * (MAX_RECORD_BYTES + 1024)
+    write(
+        root,
+        "accounts",
+        DAY,
+        "a.csv",
+        f'account_id,platform,observed_at,bio\na,x,2026-01-05,"{huge}"\nb,x,2026-01-05,ok\n',
+    )
+    result = load(con, root, "accounts", DAY)
+    assert [f.status for f in result.files] == ["unreadable"]
+    assert rows(con, "select reason from raw.quarantine") == [
+        ("unreadable csv file: a record is longer than the 16 MiB limit",)
+    ]

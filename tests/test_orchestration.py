@@ -156,3 +156,66 @@ def test_dbt_version_from_metadata_matches_the_dbt_executable() -> None:
         [dbt_executable(), "--version"], capture_output=True, text=True, check=True
     ).stdout
     assert str(resource._cli_version) == re.search(r"(\d+\.\d+\.\d+)", output).group(1)
+
+
+def test_first_dump_date_of_a_run_comes_from_its_partition_tags() -> None:
+    from orchestration.partitions import first_dump_date_of_run
+
+    assert first_dump_date_of_run({"dagster/partition": "2026-01-05"}) == dt.date(2026, 1, 5)
+    assert first_dump_date_of_run(
+        {
+            "dagster/asset_partition_range_start": "2026-01-02",
+            "dagster/asset_partition_range_end": "2026-01-09",
+        }
+    ) == dt.date(2026, 1, 2)
+    assert first_dump_date_of_run({}) is None
+    with pytest.raises(ValueError):
+        first_dump_date_of_run({"dagster/partition": "2026-01-05'; drop table x"})
+
+
+def test_run_variables_make_incremental_models_reprocess_from_the_run_start() -> None:
+    from orchestration.dbt_project import run_variables
+
+    assert run_variables(dt.date(2026, 1, 2)) == {"reprocess_from": "2026-01-02"}
+    assert run_variables(None) == {}
+    assert build_args(variables=run_variables(dt.date(2026, 1, 2))) == [
+        "build",
+        "--vars",
+        '{"reprocess_from": "2026-01-02"}',
+    ]
+
+
+def test_dbt_child_dies_with_the_pipeline_process(tmp_path: Path) -> None:
+    """truefans-dbt asks Linux to kill it when its parent dies: a SIGKILLed pipeline leaves no
+    dbt behind holding the warehouse lock."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux-only")
+    parent = (
+        "import os, subprocess, sys\n"
+        "from orchestration.reliability.dbt_child import PARENT_ENV\n"
+        "env = {**os.environ, PARENT_ENV: str(os.getpid())}\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'from orchestration.reliability."
+        "dbt_child import die_with_parent; die_with_parent(); import sys; "
+        'print("ready", flush=True); import signal; signal.pause()\'], env=env, '
+        "stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)\n"
+        "assert child.stdout.readline().strip() == 'ready'\n"
+        "print(child.pid, flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", parent], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == -9, done.stderr
+    try:
+        child = psutil.Process(int(done.stdout.strip()))
+        child.wait(timeout=30)  # returns as soon as the kernel has killed it
+    except psutil.NoSuchProcess:
+        pass  # already gone and reaped
+    except psutil.TimeoutExpired:
+        child.kill()
+        pytest.fail("the dbt child outlived its killed parent")

@@ -7,15 +7,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from shared_build import CONFIG, pipeline_build
 
-from orchestration.generate import SimConfig, generate
 from orchestration.ingest.contract import ENTITIES
 from orchestration.pipeline import RunSummary, run_pipeline
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
-
-CONFIG = SimConfig(seed=11, tracked=3, accounts=3_000, days=8)
 
 
 def table_fingerprints(path: Path) -> dict[str, tuple[int, int]]:
@@ -41,18 +39,12 @@ def table_fingerprints(path: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory) -> tuple[Settings, Path, RunSummary, RunSummary, dict, dict]:
-    base = tmp_path_factory.mktemp("e2e")
-    landing, truth = base / "landing", base / "truth"
-    generate(CONFIG, landing, truth, progress=False)
-    settings = Settings(
-        landing=landing, warehouse=base / "warehouse.duckdb", threads=2, memory_limit="2GB"
-    )
-    instance = dg.DagsterInstance.ephemeral()
-    first = run_pipeline(settings, instance=instance)
+    build = pipeline_build(tmp_path_factory, "e2e")
+    settings = build.settings
     before = table_fingerprints(settings.warehouse)
-    second = run_pipeline(settings, instance=instance)
+    second = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
     after = table_fingerprints(settings.warehouse)
-    return settings, truth, first, second, before, after
+    return settings, build.truth, build.summary, second, before, after
 
 
 def test_run_succeeds_and_every_check_passes(pipeline) -> None:

@@ -18,14 +18,12 @@ import dagster as dg
 import duckdb
 import pytest
 from rich.console import Console
+from shared_build import pipeline_build
 
-from orchestration.generate import generate
-from orchestration.generate.config import SimConfig
 from orchestration.pipeline import RunSummary, run_pipeline
 from orchestration.settings import Settings
 from orchestration.summary import print_summary
 
-CONFIG = SimConfig(seed=11, tracked=3, accounts=3_000, days=8)
 SUITE = "marts_fct_post_engagement"
 
 
@@ -35,13 +33,9 @@ def sha256(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> tuple[Settings, RunSummary, str, RunSummary, str]:
-    base = tmp_path_factory.mktemp("gate")
-    generate(CONFIG, base / "landing", base / "truth", progress=False)
-    settings = Settings(
-        landing=base / "landing", warehouse=base / "warehouse.duckdb", threads=2, memory_limit="2GB"
-    )
+    build = pipeline_build(tmp_path_factory, "gate")
+    settings, good, base = build.settings, build.summary, build.settings.landing.parent
     instance = dg.DagsterInstance.ephemeral()
-    good = run_pipeline(settings, instance=instance, log_file=base / "good.log")
     before = sha256(settings.serving_path)
 
     con = duckdb.connect(str(settings.warehouse), read_only=True)

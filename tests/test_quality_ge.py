@@ -631,18 +631,10 @@ def test_check_outcome_maps_expectation_severity_to_dagster(
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     """Generated dumps run through the real pipeline (raw, dbt, every check)."""
-    from orchestration.generate import SimConfig, generate
-    from orchestration.pipeline import run_pipeline
-    from orchestration.settings import Settings
+    from shared_build import pipeline_build
 
-    base = tmp_path_factory.mktemp("ge_demo")
-    landing, truth = base / "landing", base / "truth"
-    generate(SimConfig(seed=11, tracked=3, accounts=3_000, days=8), landing, truth, progress=False)
-    settings = Settings(
-        landing=landing, warehouse=base / "warehouse.duckdb", threads=2, memory_limit="2GB"
-    )
-    summary = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
-    return settings, summary
+    build = pipeline_build(tmp_path_factory, "ge_demo")
+    return build.settings, build.summary
 
 
 def tampered(demo, tmp_path: Path, *statements: str) -> Path:

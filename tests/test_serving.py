@@ -151,7 +151,7 @@ def test_publish_refuses_a_warehouse_without_marts(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="no tables in schema marts"):
         publish(warehouse, serving, **ENGINE)
     assert not serving.exists()
-    assert leftovers(tmp_path) == []
+    assert leftovers(serving.parent) == []
     with pytest.raises(PublishError, match="warehouse file not found"):
         publish(tmp_path / "missing.duckdb", serving, **ENGINE)
 
@@ -173,7 +173,7 @@ def test_failed_publish_leaves_the_serving_file_untouched(
     with pytest.raises(RuntimeError, match="injected failure"):
         publish(warehouse, serving, **ENGINE)
     assert sha256(serving) == before
-    assert leftovers(tmp_path) == []
+    assert leftovers(serving.parent) == []
     assert not list(tmp_path.glob("*.spill"))
     monkeypatch.undo()
     assert publish(warehouse, serving, **ENGINE).record.version == 2  # history intact
@@ -186,7 +186,7 @@ def test_unreadable_previous_serving_file_is_an_error_not_a_new_history(tmp_path
     with pytest.raises(PublishError, match="move the file away"):
         publish(warehouse, serving, **ENGINE)
     assert serving.read_text() == "not a database"
-    assert leftovers(tmp_path) == []
+    assert leftovers(serving.parent) == []
 
 
 READER = r"""
@@ -263,7 +263,7 @@ def test_concurrent_reader_always_sees_one_complete_version(tmp_path: Path) -> N
     seen = {int(v) for v in result["seen"]}
     assert len(seen) >= 2, result
     assert seen <= set(range(1, 12)) and 11 in seen  # its last read came after the last publish
-    assert leftovers(tmp_path) == []
+    assert leftovers(serving.parent) == []
 
 
 DUCKDB1_READER = r"""
@@ -301,7 +301,7 @@ def test_duckdb_1x_client_opens_the_serving_file(tmp_path: Path) -> None:
     seen = json.loads(done.stdout)
     assert seen["duckdb"].startswith("1.")
     assert seen == {"duckdb": seen["duckdb"], "rows": 1_000, "version": 1}
-    assert leftovers(tmp_path) == []
+    assert leftovers(serving.parent) == []
 
 
 def test_serve_info_prints_the_latest_publish(tmp_path: Path, capsys) -> None:
@@ -455,30 +455,21 @@ def test_a_failing_error_check_skips_the_publish(tmp_path: Path) -> None:
     assert not result.success
     assert SERVING_KEY not in {m.asset_key for m in result.get_asset_materialization_events()}
     assert sha256(serving) == before
-    assert leftovers(tmp_path) == []
+    assert leftovers(serving.parent) == []
 
 
 # --- through the real pipeline ---------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_pipeline_publishes_every_contract_mart(tmp_path: Path) -> None:
-    from orchestration.generate import SimConfig, generate
+def test_pipeline_publishes_every_contract_mart(tmp_path_factory) -> None:
+    from shared_build import pipeline_build
+
     from orchestration.pipeline import run_pipeline
 
-    landing, truth = tmp_path / "landing", tmp_path / "truth"
-    generate(SimConfig(seed=11, tracked=3, accounts=3_000, days=8), landing, truth, progress=False)
-    settings = Settings(
-        landing=landing,
-        warehouse=tmp_path / "warehouse.duckdb",
-        threads=2,
-        memory_limit="2GB",
-        docs=False,
-    )
-    serving = tmp_path / "serving.duckdb"
-    assert settings.serving == serving
-
-    first = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
+    build = pipeline_build(tmp_path_factory, "serving")
+    settings, first, serving = build.settings, build.summary, build.settings.serving_path
+    assert serving == build.settings.warehouse.parent / "serving.duckdb"
     assert first.success, first.checks_failed
     info = read_serving_info(serving)
     assert info.latest.version == 1 and info.latest.run_id == first.run_id
@@ -504,4 +495,4 @@ def test_pipeline_publishes_every_contract_mart(tmp_path: Path) -> None:
     second = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
     assert second.success
     assert read_serving_info(serving).latest.version == 2
-    assert leftovers(tmp_path) == []
+    assert leftovers(serving.parent) == []

@@ -1,12 +1,16 @@
 """dbt models as Dagster assets; dbt tests surface as asset checks."""
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt_project import build_args, dbt_project
+from orchestration.dbt_project import build_args, dbt_project, run_variables
+from orchestration.partitions import first_dump_date_of_run
+from orchestration.reliability.dbt_child import PARENT_ENV
+from orchestration.reliability.faults import kill_point
 
 OWNER = "team:analytics-engineering"
 
@@ -37,4 +41,8 @@ class TrueFansTranslator(DagsterDbtTranslator):
     project=dbt_project,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(build_args(), context=context).stream()
+    os.environ[PARENT_ENV] = str(os.getpid())  # truefans-dbt dies with this process
+    variables = run_variables(first_dump_date_of_run(context.run.tags))
+    for event in dbt.cli(build_args(variables=variables), context=context).stream():
+        yield event
+        kill_point("dbt")  # crash tests only: dbt has finished one model, the rest in flight

@@ -89,6 +89,8 @@ class Engine:
         self._pools = text.text_table()[1]
         organic = np.isin(acc.kind, ORGANIC_KINDS)
         self.organic_pool = [np.flatnonzero(organic & (acc.platform == p)) for p in (0, 1)]
+        # a farm's accounts see the posts they like: platforms count them in reach
+        self.farm_likes = np.bincount(farm.post, minlength=len(posts.post_id)).astype(np.int64)
         n = len(farm.post)
         if n:
             rng = stream(cfg.seed, "farm-clients")
@@ -151,7 +153,9 @@ class Engine:
         )
         self._replies(rng, a, plat, who[is_comment], created[is_comment], txt[is_comment])
         followers = int(aud.count_at(np.array([t0]))[0])
-        base = m + followers * (0.1 + 0.3 * rng.random())
+        # Reach counts every account that saw the post: at least one per action (so engagement
+        # by reach never exceeds 1), the farm's likers, and a share of the followers.
+        base = n + self.farm_likes[i] + followers * (0.1 + 0.3 * rng.random())
         self.reach[i] = round(base)
         self.impressions[i] = round(base * (1.1 + 0.6 * rng.random()))
 

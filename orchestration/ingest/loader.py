@@ -4,6 +4,7 @@ Idempotent by construction: a partition is replaced as a whole inside one transa
 partition whose files (paths and checksums) are unchanged since the last load is left as it is.
 The same bytes delivered twice within a partition load once; the copy is logged as a duplicate.
 Per file, `rows_read = rows_loaded + rows_quarantined` holds and is recorded in `raw.load_log`.
+A partition whose landing files have all disappeared (landing retention) keeps its loaded rows.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from orchestration.ingest.contract import (
 from orchestration.ingest.discovery import LandingFile, discover
 from orchestration.ingest.readers import REJECTS, UnreadableFile, read_file
 from orchestration.ingest.validate import VALIDATED, validation_sql
+from orchestration.reliability.faults import kill_point
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class PartitionLoad:
     dump_date: dt.date
     unchanged: bool = False
     files: list[FileLoad] = field(default_factory=list)
+    # The landing folder is gone (retention purged it) but rows were loaded from it before:
+    # they are kept, never deleted because the source files disappeared.
+    landing_gone: bool = False
 
     @property
     def rows_read(self) -> int:
@@ -153,6 +158,8 @@ def load_partition(
         files = discover(landing_root, (entity,), {dump_date}).files
     checksums = {f.relative_path: sha256_of(f.path) for f in files}
     previous = _logged_files(con, entity, dump_date)
+    if not files and previous:
+        return PartitionLoad(entity, dump_date, unchanged=True, files=previous, landing_gone=True)
     if files and sorted((p.source_file, p.file_sha256) for p in previous) == sorted(
         checksums.items()
     ):
@@ -212,6 +219,7 @@ def load_partition(
                     loaded_at,
                 ],
             )
+        kill_point("raw_load")  # crash tests only: the partition's rows replaced, not committed
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

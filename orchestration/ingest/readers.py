@@ -21,17 +21,23 @@ from orchestration.ingest.discovery import LandingFile
 ROWS = "_landing_rows"
 REJECTS = "_landing_rejects"
 
+# The longest record (CSV record or JSON line) a file may hold. DuckDB's default is 2 MB; a bio
+# or a comment of several megabytes is odd but within the contract, so it loads. A file with a
+# longer record cannot be split into records at all and is quarantined whole, with that reason.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+_LIMIT = f"max_line_size={MAX_RECORD_BYTES}"
 _CSV_OPTIONS = (
     "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
-    "encoding='utf-8', strict_mode=true, allow_quoted_nulls=false"
+    f"encoding='utf-8', strict_mode=true, allow_quoted_nulls=false, {_LIMIT}"
 )
 # Sniffing only needs the header; tolerate bad records there, they are caught by the real read.
 _CSV_SNIFF_OPTIONS = (
-    "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', ignore_errors=true"
+    "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', ignore_errors=true, "
+    + _LIMIT
 )
 _LINES_OPTIONS = (
     "columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', "
-    "auto_detect=false, strict_mode=false, null_padding=false"
+    f"auto_detect=false, strict_mode=false, null_padding=false, {_LIMIT}"
 )
 
 
@@ -183,5 +189,20 @@ def read_file(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
     try:
         return _READERS[f.file_format](con, f)
     except duckdb.Error as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UnreadableFile(f"unreadable {f.file_format} file: {message}") from exc
+        raise UnreadableFile(f"unreadable {f.file_format} file: {_reason(exc)}") from exc
+
+
+def _reason(exc: duckdb.Error) -> str:
+    """One short line: DuckDB's messages may quote a whole (huge) record on their next lines."""
+    text = str(exc).strip()
+    if "Maximum line size" in text:
+        return f"a record is longer than the {MAX_RECORD_BYTES // (1024 * 1024)} MiB limit"
+    lowered = text.lower()
+    if "unexpected end of gzip stream" in lowered:
+        return "the gzip stream ends early: the file is truncated"
+    if "gzip" in lowered:
+        return f"not a valid gzip file ({text.splitlines()[0][:200]})"
+    if "parquet" in lowered:
+        return f"not a valid Parquet file ({text.splitlines()[0][:200]})"
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first[:300]

@@ -34,7 +34,12 @@ def typed_expr(col: Column) -> str:
             f"else timezone('UTC', try_cast({v} as timestamptz)) end"
         )
     if col.type == "integer":
-        return f"try_cast({v} as bigint)"
+        # Only whole numbers: DuckDB would round '10.5' to 11 and read '0x10' or '1_000'.
+        # '10.0' (a Parquet double holding a count) is the integer 10.
+        return (
+            f"case when regexp_full_match({v}, '[+-]?[0-9]+(\\.0+)?') "
+            f"then try_cast(regexp_replace({v}, '\\.0+$', '') as bigint) end"
+        )
     if col.type == "boolean":
         return f"case when lower({v}) in {_in(_TRUE)} then true when lower({v}) in {_in(_FALSE)} then false end"
     if col.type == "enum":

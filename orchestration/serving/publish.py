@@ -15,7 +15,8 @@ private workspace. BI tools open a separate DuckDB file holding only schema `mar
 
 `os.replace` is an atomic rename on POSIX: a reader that opened the old file keeps reading the old
 inode, a reader opening the path afterwards gets the new file, and nobody sees a half-built one.
-On any error the temporary file is removed and the serving file is left exactly as it was.
+On any error the temporary file is removed and the serving file is left exactly as it was; the
+temporary files of a publish killed outright (SIGKILL, power cut) are removed by the next publish.
 Concurrent publishes to one serving path wait for each other (a lock on `<serving>.publish-lock`),
 so versions never collide.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import glob
 import json
 import os
 import shutil
@@ -35,11 +37,15 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.reliability.faults import kill_point
 from orchestration.warehouse import WarehouseError
 
 # The oldest storage format DuckDB 2 can write: readable by every DuckDB from 1.0 on.
 STORAGE_VERSION = "v1.0.0"
 SCHEMA = "marts"
+# The serving file is never written in place: it is read-only for everyone (r--r--r--), and a
+# publish replaces it by rename, which needs write access to the folder, not to the file.
+READ_ONLY_MODE = 0o444
 META_TABLE = "meta_publish"
 
 META_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -144,6 +150,7 @@ def publish(
     serving.parent.mkdir(parents=True, exist_ok=True)
     published_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
     with _publish_lock(serving):
+        _remove_leftovers(serving)
         tmp = tmp_path_for(serving)
         spill = tmp.with_name(tmp.name + ".spill")
         try:
@@ -181,7 +188,9 @@ def publish(
                 con.close()
             if wal_path(tmp).exists():
                 raise PublishError(f"the new serving file left a write-ahead log: {wal_path(tmp)}")
+            os.chmod(tmp, READ_ONLY_MODE)  # BI tools read; only the next publish replaces it
             _fsync_file(tmp)
+            kill_point("publish")  # crash tests only: the new file complete, not swapped in
             _swap(tmp, serving)
         except BaseException:
             for leftover in (tmp, wal_path(tmp)):
@@ -191,6 +200,17 @@ def publish(
         finally:
             shutil.rmtree(spill, ignore_errors=True)
     return PublishResult(serving, record, serving.stat().st_size)
+
+
+def _remove_leftovers(serving: Path) -> None:
+    """Temporary files of a publish that was killed before it could clean up. Only called under
+    the publish lock, so no other publish is writing one."""
+    for leftover in serving.parent.glob(f"{glob.escape(serving.name)}.tmp-*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 @contextlib.contextmanager
