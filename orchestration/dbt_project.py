@@ -58,7 +58,10 @@ def build_args(
     return args
 
 
-def run_variables(first_dump_date: dt.date | None) -> dict[str, str]:
-    """dbt vars of a pipeline run: incremental models reprocess from the run's first dump date
-    (macros/lookback_start.sql), so backfills and re-runs equal an in-order load."""
-    return {"reprocess_from": first_dump_date.isoformat()} if first_dump_date else {}
+REPROCESS_ENV = "TRUEFANS_REPROCESS_FROM"
+
+
+def run_environment(first_dump_date: dt.date | None) -> dict[str, str]:
+    """Environment of a pipeline run's dbt: incremental models reprocess from the run's first
+    dump date (macros/lookback_start.sql), so backfills and re-runs equal an in-order load."""
+    return {REPROCESS_ENV: first_dump_date.isoformat()} if first_dump_date else {}

@@ -173,16 +173,11 @@ def test_first_dump_date_of_a_run_comes_from_its_partition_tags() -> None:
         first_dump_date_of_run({"dagster/partition": "2026-01-05'; drop table x"})
 
 
-def test_run_variables_make_incremental_models_reprocess_from_the_run_start() -> None:
-    from orchestration.dbt_project import run_variables
+def test_run_environment_makes_incremental_models_reprocess_from_the_run_start() -> None:
+    from orchestration.dbt_project import run_environment
 
-    assert run_variables(dt.date(2026, 1, 2)) == {"reprocess_from": "2026-01-02"}
-    assert run_variables(None) == {}
-    assert build_args(variables=run_variables(dt.date(2026, 1, 2))) == [
-        "build",
-        "--vars",
-        '{"reprocess_from": "2026-01-02"}',
-    ]
+    assert run_environment(dt.date(2026, 1, 2)) == {"TRUEFANS_REPROCESS_FROM": "2026-01-02"}
+    assert run_environment(None) == {}
 
 
 def test_dbt_child_dies_with_the_pipeline_process(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt_project import build_args, dbt_project, run_variables
+from orchestration.dbt_project import REPROCESS_ENV, build_args, dbt_project, run_environment
 from orchestration.partitions import first_dump_date_of_run
 from orchestration.reliability.dbt_child import PARENT_ENV
 from orchestration.reliability.faults import kill_point
@@ -42,7 +42,8 @@ class TrueFansTranslator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     os.environ[PARENT_ENV] = str(os.getpid())  # truefans-dbt dies with this process
-    variables = run_variables(first_dump_date_of_run(context.run.tags))
-    for event in dbt.cli(build_args(variables=variables), context=context).stream():
+    os.environ.pop(REPROCESS_ENV, None)
+    os.environ.update(run_environment(first_dump_date_of_run(context.run.tags)))
+    for event in dbt.cli(build_args(), context=context).stream():
         yield event
         kill_point("dbt")  # crash tests only: dbt has finished one model, the rest in flight
