@@ -17,7 +17,7 @@ def table_checksum(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> t
     return int(rows), int(total)
 
 
-def mart_checksums(warehouse: Path, schema: str = "marts") -> dict[str, tuple[int, int]]:
+def schema_checksums(warehouse: Path, schema: str = "marts") -> dict[str, tuple[int, int]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from bad_input_corpus import CASES, CONTRACT_COLUMNS, Case, Context
-from table_checksums import mart_checksums
+from table_checksums import schema_checksums
 
 from orchestration.generate import SimConfig, generate
 from orchestration.ingest.loader import load_partition
@@ -202,7 +202,7 @@ def test_marts_equal_those_of_the_clean_data(tmp_path: Path) -> None:
         # the small base data may draw volume warnings; nothing may fail with ERROR
         errors = [c for c in summary.checks_failed if c.severity == "ERROR"]
         assert summary.success and summary.published and not errors, errors
-        checksums[name] = mart_checksums(settings.warehouse)
+        checksums[name] = schema_checksums(settings.warehouse)
 
     assert checksums["dirty"] == checksums["clean"]
     touched = ("fct_followers_daily", "fct_post_engagement", "fct_follower_authenticity")

@@ -29,7 +29,7 @@ import dagster as dg
 import duckdb
 import pytest
 from shared_build import pipeline_build
-from table_checksums import mart_checksums
+from table_checksums import schema_checksums
 
 from orchestration.pipeline import run_pipeline
 from orchestration.reliability.faults import ENV, POINTS
@@ -97,7 +97,7 @@ def week(tmp_path_factory) -> dict[str, object]:
     days = sorted({p.name for p in full_landing.glob("*/*") if p.is_dir()})
     assert len(days) == 8
     late, newest = days[4], days[7]
-    facts: dict[str, object] = {"reference": mart_checksums(reference.settings.warehouse)}
+    facts: dict[str, object] = {"reference": schema_checksums(reference.settings.warehouse)}
 
     base = tmp_path_factory.mktemp("week")
     landing = base / "landing"
@@ -139,8 +139,8 @@ def week(tmp_path_factory) -> dict[str, object]:
             settings, date=dt.date.fromisoformat(day) if day else None, instance=instance
         )
         assert summary.success, (name, summary.checks_failed)
-        facts[name] = mart_checksums(warehouse)
-    facts["serving"] = mart_checksums(serving)
+        facts[name] = schema_checksums(warehouse)
+    facts["serving"] = schema_checksums(serving)
     return facts
 
 

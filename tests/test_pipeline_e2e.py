@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 import pytest
 from shared_build import CONFIG, pipeline_build
+from table_checksums import schema_checksums
 
 from orchestration.ingest.contract import ENTITIES
 from orchestration.pipeline import RunSummary, run_pipeline
@@ -17,24 +18,12 @@ pytestmark = pytest.mark.slow
 
 
 def table_fingerprints(path: Path) -> dict[str, tuple[int, int]]:
-    """Row count and an order-independent hash of every raw and mart table."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_schema || '.' || table_name from information_schema.tables "
-                "where table_schema in ('raw', 'staging', 'intermediate', 'marts') order by 1"
-            ).fetchall()
-        ]
-        return {
-            t: con.execute(
-                f"select count(*), coalesce(sum(hash(x)::hugeint), 0) from {t} x"
-            ).fetchone()  # type: ignore[misc]
-            for t in tables
-        }
-    finally:
-        con.close()
+    """Row count and an order-independent hash of every raw, staging, intermediate and mart table."""
+    return {
+        f"{schema}.{table}": checksum
+        for schema in ("raw", "staging", "intermediate", "marts")
+        for table, checksum in schema_checksums(path, schema).items()
+    }
 
 
 @pytest.fixture(scope="module")
