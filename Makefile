@@ -12,7 +12,7 @@ export DO_NOT_TRACK := 1
 SQLFLUFF = mkdir -p build && cd dbt_project && TRUEFANS_WAREHOUSE=$(CURDIR)/build/lint.duckdb ../$(BIN)/sqlfluff
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install demo run test fix dev docs lock clean
+.PHONY: install demo run test fix dev docs lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "TrueFans needs Python 3.11"'
@@ -45,6 +45,10 @@ fix: install  ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff format orchestration tests bench
 	$(BIN)/ruff check --fix orchestration tests bench
 	$(SQLFLUFF) fix models --templater dbt
+
+SIZE ?= S
+bench: install  ## benchmark at SIZE=S|M|L (or S,M,L): figures into bench/results and docs/benchmarks.md
+	$(BIN)/python -m bench --size $(SIZE)
 
 dev: install  ## open the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

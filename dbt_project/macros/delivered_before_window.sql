@@ -6,7 +6,7 @@
     {%- if is_incremental() %}
         select {{ columns.keys() | join(', ') }}
         from {{ this }}
-        where dump_date < {{ lookback_start('dump_date') }}
+        where dump_date < {{ dump_date_window_start() }}
     {%- else %}
         select
         {%- for name, type in columns.items() %}

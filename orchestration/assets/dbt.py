@@ -11,6 +11,7 @@ from orchestration.dbt_project import REPROCESS_ENV, build_args, dbt_project, ru
 from orchestration.partitions import first_dump_date_of_run
 from orchestration.reliability.dbt_child import PARENT_ENV
 from orchestration.reliability.faults import kill_point
+from orchestration.resources import WarehouseResource
 
 OWNER = "team:analytics-engineering"
 
@@ -40,10 +41,40 @@ class TrueFansTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=TrueFansTranslator(),
     project=dbt_project,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
     os.environ[PARENT_ENV] = str(os.getpid())  # truefans-dbt dies with this process
     os.environ.pop(REPROCESS_ENV, None)
     os.environ.update(run_environment(first_dump_date_of_run(context.run.tags)))
-    for event in dbt.cli(build_args(), context=context).stream():
+    invocation = dbt.cli(build_args(), context=context)
+    for event in invocation.stream():
         yield event
         kill_point("dbt")  # crash tests only: dbt has finished one model, the rest in flight
+    invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
+    with warehouse.connect(read_only=True) as con:
+        yield from partition_reads(con, invocation_id)
+
+
+def partition_reads(con: Any, invocation_id: str) -> list[dg.AssetObservation]:
+    """What each dump-date partitioned staging model read from raw in one dbt invocation
+    (`audit.partition_reads`, written by their pre-hook), as observations of those models."""
+    rows = con.execute(
+        "select model_name, window_start, first_dump_date, last_dump_date, dump_dates, raw_rows "
+        "from audit.partition_reads where invocation_id = ? order by model_name",
+        [invocation_id],
+    ).fetchall()
+    return [
+        dg.AssetObservation(
+            asset_key=dg.AssetKey(["staging", model]),
+            metadata={
+                "window_start": str(start) if start else "none (full build)",
+                "first_dump_date": str(first),
+                "last_dump_date": str(last),
+                "dump_dates_read": dg.MetadataValue.int(int(dates)),
+                "raw_rows_read": dg.MetadataValue.int(int(raw_rows)),
+                "dbt_invocation_id": invocation_id,
+            },
+        )
+        for model, start, first, last, dates, raw_rows in rows
+    ]

@@ -115,10 +115,14 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
         f"create or replace temp table _json_raw as select line from read_csv(?, {_LINES_OPTIONS})",
         [str(f.path)],
     )
+    # Each line is parsed as few times as DuckDB allows: once to validate (a valid JSON text
+    # that starts with `{` is an object), once to list its keys, once to extract every contract
+    # column (json_extract_string with a list of paths parses the line once, not per column).
     con.execute(
         "create or replace temp table _json_lines as select _source_row, line, "
-        "case when json_valid(line) then json_type(line) = 'OBJECT' else false end as is_object "
-        "from (select rowid + 1 as _source_row, regexp_replace(line, '^\ufeff', '') as line "
+        "json_valid(line) and starts_with(ltrim(line, ' \t\r'), '{') as is_object "
+        "from (select rowid + 1 as _source_row, "
+        "case when starts_with(line, '\ufeff') then substr(line, 2) else line end as line "
         "from _json_raw) where nullif(trim(line), '') is not null"
     )
     con.execute("drop table _json_raw")
@@ -129,14 +133,18 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
         ).fetchall()
     }
     contract = [c.name for c in columns(f.entity)]
-    removal = "{" + ", ".join(f'"{n}": null' for n in contract) + "}"
-    parts = [
-        f"json_extract_string(line, {_sql_str('$.' + _json_path_key(n))}) as {n}" for n in contract
-    ]
-    parts.append(f"nullif(json_merge_patch(line, {_sql_str(removal)}), '{{}}'::json) as _extra")
+    extras = tuple(sorted(k for k in keys if k not in contract))
+    paths = "[" + ", ".join(_sql_str("$." + _json_path_key(n)) for n in contract) + "]"
+    parts = [f"_values[{i}] as {n}" for i, n in enumerate(contract, start=1)]
+    if extras:  # only files with columns outside the contract pay for the merge patch
+        removal = "{" + ", ".join(f'"{n}": null' for n in contract) + "}"
+        parts.append(f"nullif(json_merge_patch(line, {_sql_str(removal)}), '{{}}'::json) as _extra")
+    else:
+        parts.append("null::json as _extra")
     con.execute(
         f"create or replace temp table {ROWS} as select _source_row, line as _raw_text, "
-        f"{', '.join(parts)} from _json_lines where is_object"
+        f"{', '.join(parts)} from (select _source_row, line, "
+        f"json_extract_string(line, {paths}) as _values from _json_lines where is_object)"
     )
     con.execute(
         f"create or replace temp table {REJECTS} as select _source_row, line as _raw_text, "
@@ -144,7 +152,6 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
         "from _json_lines where not is_object"
     )
     con.execute("drop table _json_lines")
-    extras = tuple(sorted(k for k in keys if k not in contract))
     return ReadResult(frozenset(n for n in contract if n in keys), extras)
 
 

@@ -6,7 +6,7 @@ with
 source as (
     select * from {{ source('raw', 'follows') }}
     {% if is_incremental() %}
-        where _dump_date >= {{ lookback_start('dump_date') }}
+        where _dump_date >= {{ dump_date_window_start() }}
     {% endif %}
 ),
 

@@ -1,0 +1,78 @@
+"""The benchmark's pure parts: how Dagster steps are grouped, and how results become the
+document's tables (the figures themselves are produced by `python -m bench`, never in tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main
+from bench.breakdown import group_of
+from bench.report import BEGIN, END, render, write_report
+
+RESULT = {
+    "size": "S",
+    "knobs": [],
+    "landing_rows": {"interactions": 1200, "follows": 30},
+    "dump_dates": 30,
+    "machine": {"cpus": 2, "memory_gib": 23.4, "processor": "x86_64", "python": "3.11.7"},
+    "duckdb": {"threads": 2, "memory_limit": "4GB"},
+    "steps": [
+        {"name": "1 scan", "wall_s": 2.0, "cpu_s": 3.0, "peak_rss_mib": 100.0, "returncode": 0},
+        {
+            "name": "3 pipeline (full)",
+            "wall_s": 60.0,
+            "cpu_s": 80.0,
+            "peak_rss_mib": 2048.0,
+            "returncode": 0,
+        },
+    ],
+    "phases_s": {"full": {"ingest": 10.0, "dbt": 30.0, "checks": 8.0}},
+    "generator_interactions_per_s": 1234567,
+    "ratios": {"full / scan": 30.0, "nightly / full": 0.5, "(full - dbt) / dbt": 0.25},
+}
+
+
+@pytest.mark.parametrize(
+    ("step", "group"),
+    [
+        ("raw__posts", "ingest"),
+        ("raw__posts_ge_raw_posts", "checks"),  # a check on a raw asset is a check, not ingest
+        ("marts__fct_follow_churn_ge_marts_fct_follow_churn", "checks"),
+        ("dbt_models", "dbt"),
+        ("docs__dbt_docs", "docs"),
+        ("serving__marts", "publish"),
+        ("something_new", "other"),
+    ],
+)
+def test_steps_are_grouped_by_kind(step: str, group: str) -> None:
+    assert group_of(step) == group
+
+
+def test_render_shows_every_step_ratio_and_phase() -> None:
+    text = render([RESULT])
+    assert "| S | 3 pipeline (full) | 60.0 | 80.0 | 2.00 GiB | 0 |" in text
+    assert "| S | 1 scan | 2.0 | 3.0 | 100 MiB | 0 |" in text
+    assert "1,234,567" in text and "| 30.0 | 0.5 | 0.25 |" in text
+    assert "| S | full | 10.0 | 30.0 | 8.0 | 0 | 0 |" in text
+
+
+def test_write_report_replaces_only_the_marked_section(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "S.json").write_text(json.dumps(RESULT))
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(f"# Title\n\nprose\n\n{BEGIN}\nold figures\n{END}\n\nmore prose\n")
+    write_report(doc, results)
+    text = doc.read_text()
+    assert "old figures" not in text and "| S | 1 scan |" in text
+    assert text.startswith("# Title\n\nprose\n\n") and text.endswith("\n\nmore prose\n")
+
+
+def test_unknown_size_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--size", "S,XXL"])
+    assert exc.value.code == 2
+    assert "unknown size XXL" in capsys.readouterr().err
