@@ -39,18 +39,20 @@ pair_sources as (
         and dense_targets >= {{ var('lockstep_min_share') }} * actor_targets
 ),
 
+bucket_offsets as (
+    select -1 as bucket_offset
+    union all
+    select 0 as bucket_offset
+    union all
+    select 1 as bucket_offset
+),
+
 neighbour_buckets as (
     select
         dense_actions.*,
-        dense_actions.time_bucket + offsets.bucket_offset as probe_bucket
+        dense_actions.time_bucket + bucket_offsets.bucket_offset as probe_bucket
     from dense_actions
-    cross join (
-        select -1 as bucket_offset
-        union all
-        select 0 as bucket_offset
-        union all
-        select 1 as bucket_offset
-    ) as offsets
+    cross join bucket_offsets
 ),
 
 pairs as (
