@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -63,47 +64,123 @@ def _release(parking: Path, landing: Path) -> None:
         folder.rename(landing / folder.parent.name / folder.name)
 
 
-def run(size: str, workdir: Path, threads: int, memory_limit: str) -> dict[str, object]:
+_OUTPUTS = (":!bench/results", ":!docs/benchmarks.md")
+
+
+def _commit() -> str:
+    """The code being measured: HEAD, marked dirty when the work tree differs from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short=12", "HEAD") or "unknown"
+    # the run's own outputs (results, the document they are rendered into) do not count
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *_OUTPUTS)
+    return head + ("-dirty" if changed else "")
+
+
+class StepFailed(Exception):
+    pass
+
+
+class Progress:
+    """What a run has measured so far, in `<workdir>/state.json`, so an interrupted run
+    (a reboot, a killed session) can go on with `--resume` instead of starting over.
+
+    A resumed run only reuses steps measured on the same size and the same commit; the step that
+    was interrupted is measured again from its start, and the result lists it under
+    `resumed_steps`.
+    """
+
+    def __init__(self, workdir: Path, size: str, commit: str, resume: bool) -> None:
+        self.path = workdir / "state.json"
+        self.state: dict = {"size": size, "commit": commit, "steps": [], "phases_s": {}}
+        self.resumed: list[str] = []
+        if resume and self.path.exists():
+            saved = json.loads(self.path.read_text())
+            if saved.get("size") == size and saved.get("commit") == commit:
+                self.state = saved
+                self.resumed = [s["name"] for s in saved["steps"] if s["returncode"] == 0]
+
+    @property
+    def fresh(self) -> bool:
+        return not self.state["steps"]
+
+    def done(self, name: str) -> bool:
+        return any(s["name"] == name and s["returncode"] == 0 for s in self.state["steps"])
+
+    def record(self, figures: Figures) -> None:
+        steps = [s for s in self.state["steps"] if s["name"] != figures.name]
+        self.state["steps"] = [*steps, figures.as_dict()]
+        self.save()
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.state, indent=2) + "\n")
+
+
+def run(
+    size: str, workdir: Path, threads: int, memory_limit: str, resume: bool = False
+) -> dict[str, object]:
     knobs = SIZES[size]
     landing, truth = workdir / "landing", workdir / "truth"
     warehouse, logs = workdir / "warehouse" / "warehouse.duckdb", workdir / "logs"
-    for path in (landing, truth, warehouse.parent, workdir / "parked", workdir / "dagster_home"):
-        shutil.rmtree(path, ignore_errors=True)
-    logs.mkdir(parents=True, exist_ok=True)
     env = _env(warehouse, threads, memory_limit)
-    (workdir / "dagster_home").mkdir()
-    phases = {}
-    steps: list[Figures] = []
+    progress = Progress(workdir, size, _commit(), resume)
+    if progress.fresh:
+        shutil.rmtree(workdir, ignore_errors=True)
+    logs.mkdir(parents=True, exist_ok=True)
+    state = progress.state
+
+    def step(name: str, command: list[str], log: str, **kwargs: object) -> None:
+        if not progress.done(name):
+            print(f"[{size}] {name} ...", flush=True)
+            figures = measure(name, command, env, log=logs / log, **kwargs)  # type: ignore[arg-type]
+            progress.record(figures)
+            if figures.returncode != 0:  # the next steps build on this one
+                raise StepFailed(f"{name} exited {figures.returncode}; see {logs / log}")
 
     generate = [str(BIN / "truefans"), "generate", "--landing", str(landing), "--truth", str(truth)]
-    steps.append(measure("0 generate", [*generate, "--quiet", *knobs], env, log=logs / "0.log"))
+    if not progress.done("0 generate"):
+        shutil.rmtree(landing, ignore_errors=True)
+        shutil.rmtree(workdir / "parked", ignore_errors=True)
+    step("0 generate", [*generate, "--quiet", "--overwrite", *knobs], "0.log")
     manifest = json.loads((truth / "manifest.json").read_text())
-    days = sorted({p.name for p in landing.glob("*/*") if p.is_dir()})
-    _hold_back(landing, days[-1], workdir / "parked")
+    if "days" not in state:
+        state["days"] = sorted({p.name for p in landing.glob("*/*") if p.is_dir()})
+        _hold_back(landing, state["days"][-1], workdir / "parked")
+        progress.save()
+    days = state["days"]
 
-    steps.append(
-        measure(
-            "1 scan", [sys.executable, "-m", "bench.scan", str(landing)], env, log=logs / "1.log"
-        )
-    )
+    step("1 scan", [sys.executable, "-m", "bench.scan", str(landing)], "1.log")
     truefans_run = [str(BIN / "truefans"), "run", "--landing", str(landing)]
     truefans_run += ["--warehouse", str(warehouse)]
-    steps.append(measure("3 pipeline (full)", truefans_run, env, log=logs / "3.log"))
-    phases["full"] = breakdown(env["DAGSTER_HOME"])
+    if not progress.done("3 pipeline (full)"):
+        for path in (warehouse.parent, workdir / "dagster_home"):
+            shutil.rmtree(path, ignore_errors=True)
+        (workdir / "dagster_home").mkdir()
+        step("3 pipeline (full)", truefans_run, "3.log")
+        state["phases_s"]["full"] = breakdown(env["DAGSTER_HOME"])
+        progress.save()
     dbt = [str(BIN / "dbt"), "build", "--full-refresh", "--profiles-dir", str(DBT_PROJECT_DIR)]
     dbt += ["--project-dir", str(DBT_PROJECT_DIR), "--target-path", str(workdir / "dbt-target")]
-    steps.append(measure("2 dbt build alone", dbt, env, cwd=DBT_PROJECT_DIR, log=logs / "2.log"))
+    step("2 dbt build alone", dbt, "2.log", cwd=DBT_PROJECT_DIR)
     _release(workdir / "parked", landing)
-    steps.append(measure("4 nightly", [*truefans_run, "--date", days[-1]], env, log=logs / "4.log"))
-    phases["nightly"] = breakdown(env["DAGSTER_HOME"])
+    if not progress.done("4 nightly"):
+        step("4 nightly", [*truefans_run, "--date", days[-1]], "4.log")
+        state["phases_s"]["nightly"] = breakdown(env["DAGSTER_HOME"])
+        progress.save()
     validate = [sys.executable, "-m", "bench.validate_all", str(warehouse), memory_limit]
-    steps.append(measure("5 GE alone", [*validate, str(threads)], env, log=logs / "5.log"))
+    step("5 GE alone", [*validate, str(threads)], "5.log")
 
+    steps = [Figures(**s) for s in state["steps"]]
     by = {f.name.split()[0]: f for f in steps}
     interactions = int(manifest["landing_rows"]["interactions"])
     result = {
         "size": size,
         "knobs": knobs,
+        "commit": state["commit"],
+        "resumed_steps": progress.resumed,
         "landing_rows": manifest["landing_rows"],
         "dump_dates": len(days),
         "machine": {
@@ -114,7 +191,7 @@ def run(size: str, workdir: Path, threads: int, memory_limit: str) -> dict[str, 
         },
         "duckdb": {"threads": threads, "memory_limit": memory_limit},
         "steps": [f.as_dict() for f in steps],
-        "phases_s": phases,  # Dagster step time by kind, from the run's step stats
+        "phases_s": state["phases_s"],  # Dagster step time by kind, from the runs' step stats
         "generator_interactions_per_s": round(interactions / by["0"].wall_s),
         "ratios": {
             "full / scan": round(by["3"].wall_s / by["1"].wall_s, 2),
@@ -140,6 +217,18 @@ def print_table(result: dict[str, object]) -> None:
         print(f"{name}: {value}")
 
 
+def _finished(out: Path, size: str, workdir: Path) -> bool:
+    """The size's result is written and came from the run being resumed (same commit)."""
+    state = workdir / "state.json"
+    if not (out.exists() and state.exists()):
+        return False
+    return (
+        json.loads(out.read_text()).get("commit")
+        == json.loads(state.read_text())["commit"]
+        == _commit()
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -148,23 +237,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="data, warehouse and logs (default: build/bench)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="4GB")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with an interrupted run (same sizes, same commit): measured steps are kept",
+    )
+    parser.add_argument(
+        "--discard-data",
+        action="store_true",
+        help="delete a size's landing files and warehouse once its results are written (disk)",
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.size.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown or not sizes:
         parser.error(f"unknown size {', '.join(unknown)}: choose from {', '.join(SIZES)}")
-    failed = []
     for size in sizes:
         workdir = Path(args.workdir or REPO_ROOT / "build" / "bench").resolve() / size
-        result = run(size, workdir, args.threads, args.memory_limit)
         out = REPO_ROOT / "bench" / "results" / f"{size}.json"
+        if args.resume and _finished(out, size, workdir):
+            print(f"[{size}] already measured at this commit: {out}")
+            continue
+        try:
+            result = run(size, workdir, args.threads, args.memory_limit, args.resume)
+        except StepFailed as exc:
+            print(f"[{size}] stopped: {exc}. Fix it and go on with --resume.", file=sys.stderr)
+            return 1
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(result, indent=2) + "\n")
+        if args.discard_data:
+            for path in ("landing", "parked", "warehouse", "dbt-target"):
+                shutil.rmtree(workdir / path, ignore_errors=True)
         print_table(result)
-        failed += [s for s in result["steps"] if s["returncode"] != 0]  # type: ignore[attr-defined]
         if size != "XS":
             write_report(REPO_ROOT / "docs" / "benchmarks.md", REPO_ROOT / "bench" / "results")
-    return 1 if failed else 0
+    return 0
 
 
 if __name__ == "__main__":

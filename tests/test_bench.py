@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.__main__ import main
+from bench.__main__ import Progress, main
 from bench.breakdown import group_of
+from bench.measure import Figures
 from bench.report import BEGIN, END, render, write_report
 
 RESULT = {
@@ -76,3 +77,30 @@ def test_unknown_size_is_a_usage_error(capsys) -> None:
         main(["--size", "S,XXL"])
     assert exc.value.code == 2
     assert "unknown size XXL" in capsys.readouterr().err
+
+
+def _figures(name: str) -> Figures:
+    return Figures(name, 1.0, 1.0, 10.0, 0)
+
+
+def test_an_interrupted_run_resumes_only_on_the_same_size_and_commit(tmp_path: Path) -> None:
+    first = Progress(tmp_path, "M", "abc123", resume=False)
+    first.record(_figures("0 generate"))
+    first.record(_figures("1 scan"))
+
+    resumed = Progress(tmp_path, "M", "abc123", resume=True)
+    assert resumed.done("1 scan") and not resumed.done("3 pipeline (full)")
+    assert resumed.resumed == ["0 generate", "1 scan"]
+
+    assert Progress(tmp_path, "M", "abc123", resume=False).fresh  # no --resume: start over
+    assert Progress(tmp_path, "M", "def456", resume=True).fresh  # the code changed
+    assert Progress(tmp_path, "L", "abc123", resume=True).fresh  # another size
+
+
+def test_a_failed_step_is_measured_again_on_resume(tmp_path: Path) -> None:
+    progress = Progress(tmp_path, "M", "abc123", resume=False)
+    progress.record(Figures("3 pipeline (full)", 5.0, 1.0, 10.0, -15))  # killed
+    resumed = Progress(tmp_path, "M", "abc123", resume=True)
+    assert not resumed.done("3 pipeline (full)") and resumed.resumed == []
+    resumed.record(_figures("3 pipeline (full)"))
+    assert [s["returncode"] for s in resumed.state["steps"]] == [0]  # replaced, not appended

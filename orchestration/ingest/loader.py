@@ -25,7 +25,7 @@ from orchestration.ingest.contract import (
 )
 from orchestration.ingest.discovery import LandingFile, discover
 from orchestration.ingest.readers import REJECTS, UnreadableFile, read_file
-from orchestration.ingest.validate import VALIDATED, validation_sql
+from orchestration.ingest.validate import validation_sql
 from orchestration.reliability.faults import kill_point
 
 
@@ -94,16 +94,16 @@ def _logged_files(
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str, slot: int) -> FileLoad:
-    """Read and validate one file into temp tables `_stage_ok_<slot>` / `_stage_bad_<slot>`.
+    """Read and validate one file into temp tables `_stage_<slot>` (every row, typed, with its
+    reasons) and `_stage_bad_<slot>` (what goes to quarantine).
 
     Runs outside the partition transaction: a failing read must not abort it.
     """
     fmt = f.file_format or "unknown"
-    ok, bad = f"_stage_ok_{slot}", f"_stage_bad_{slot}"
-    names = ", ".join(c.name for c in columns(f.entity))
+    stage, bad = f"_stage_{slot}", f"_stage_bad_{slot}"
     try:
         read = read_file(con, f)
-        sql, n_params = validation_sql(f.entity, read.present_columns)
+        sql, n_params = validation_sql(f.entity, read.present_columns, stage)
         con.execute(sql, [f.dump_date] * n_params)
     except UnreadableFile as exc:
         con.execute(
@@ -112,18 +112,17 @@ def _stage_file(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str, slot: 
             [str(exc)],
         )
         return FileLoad(f.relative_path, sha, fmt, "unreadable", 0, 0, 0, error=str(exc))
-    con.execute(
-        f"create or replace temp table {ok} as select {names}, _source_row, _extra "
-        f"from {VALIDATED} where _reason is null order by _source_row"
-    )
+    failed = f"select _source_row from {stage} where _reason is not null"
     con.execute(
         f"create or replace temp table {bad} as select * from ("
-        f"select _source_row as source_row, _raw_text as raw_text, _reason as reason from {VALIDATED} "
-        f"where _reason is not null union all select _source_row, _raw_text, _reason from {REJECTS}"
+        f"select s._source_row as source_row, r._raw_text as raw_text, s._reason as reason "
+        f"from {stage} s join ({read.raw_text_of(failed)}) r using (_source_row) "
+        f"union all select _source_row, _raw_text, _reason from {REJECTS}"
         ") order by source_row"
     )
-    con.execute(f"drop table if exists {VALIDATED}")
-    (loaded,) = con.execute(f"select count(*) from {ok}").fetchone()  # type: ignore[misc]
+    (loaded,) = con.execute(  # type: ignore[misc]
+        f"select count(*) from {stage} where _reason is null"
+    ).fetchone()
     (quarantined,) = con.execute(f"select count(*) from {bad}").fetchone()  # type: ignore[misc]
     return FileLoad(f.relative_path, sha, fmt, "loaded", loaded + quarantined, loaded, quarantined)
 
@@ -179,6 +178,7 @@ def load_partition(
             seen[sha] = f.relative_path
             result.files.append(_stage_file(con, f, sha, slot))
     sizes = {f.relative_path: f.size for f in files}
+    names = ", ".join(c.name for c in columns(entity))
 
     con.execute("begin transaction")
     try:
@@ -191,8 +191,8 @@ def load_partition(
             lineage = [dump_date, load.source_file, load.file_sha256, loaded_at]
             if load.status == "loaded":
                 con.execute(
-                    f"insert into raw.{entity} select * exclude (_source_row, _extra), ?, ?, "
-                    f"_source_row, ?, ?, _extra from _stage_ok_{slot}",
+                    f"insert into raw.{entity} select {names}, ?, ?, _source_row, ?, ?, _extra "
+                    f"from _stage_{slot} where _reason is null",
                     lineage,
                 )
             if load.status != "duplicate":
@@ -227,6 +227,6 @@ def load_partition(
     finally:
         for slot in range(len(files)):
             con.execute(
-                f"drop table if exists _stage_ok_{slot}; drop table if exists _stage_bad_{slot}"
+                f"drop table if exists _stage_{slot}; drop table if exists _stage_bad_{slot}"
             )
     return result

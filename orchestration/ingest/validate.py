@@ -93,10 +93,10 @@ def reason_exprs(col: Column, present: frozenset[str]) -> list[str]:
     return out
 
 
-def validation_sql(entity: str, present: frozenset[str]) -> tuple[str, int]:
-    """SQL creating `_landing_validated` and the number of dump-date parameters it binds.
+def validation_sql(entity: str, present: frozenset[str], table: str = VALIDATED) -> tuple[str, int]:
+    """SQL creating `table` (temporary) and the number of dump-date parameters it binds.
 
-    Columns: `_source_row, _raw_text, _extra, _reason` and each contract column typed.
+    Columns: each contract column typed, then `_source_row, _extra, _reason`.
     """
     cols = columns(entity)
     typed = ", ".join(f"{typed_expr(c)} as _t_{c.name}" for c in cols)
@@ -106,14 +106,13 @@ def validation_sql(entity: str, present: frozenset[str]) -> tuple[str, int]:
     n_params = sum(r.count("cast(? as timestamp)") for r in reasons)
     final = ", ".join(f"_t_{c.name} as {c.name}" for c in cols)
     sql = f"""
-create or replace temp table {VALIDATED} as
+create or replace temp table {table} as
 with typed as (
-  select _source_row, _raw_text, _extra, {", ".join(c.name for c in cols)}, {typed}
+  select _source_row, _extra, {", ".join(c.name for c in cols)}, {typed}
   from {ROWS}
 )
-select _source_row, _raw_text, _extra,
-  nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
-  {final}
+select {final}, _source_row, _extra,
+  nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason
 from typed
 """
     return sql, n_params
