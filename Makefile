@@ -47,8 +47,9 @@ fix: install  ## apply ruff and sqlfluff fixes
 	$(SQLFLUFF) fix models --templater dbt
 
 SIZE ?= S
+BENCH_FLAGS ?=
 bench: install  ## benchmark at SIZE=S|M|L (or S,M,L): figures into bench/results and docs/benchmarks.md
-	$(BIN)/python -m bench --size $(SIZE)
+	$(BIN)/python -m bench --size $(SIZE) $(BENCH_FLAGS)
 
 dev: install  ## open the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
