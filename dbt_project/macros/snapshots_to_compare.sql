@@ -1,4 +1,5 @@
-{#- Every follower snapshot time per account, with the one before it and `dump_date`, the
+{#- Every follower snapshot time per account, with the one before it, its number in the
+    account's sequence (1 = the first snapshot) and `dump_date`, the
     newest dump date that delivered rows of it. `is_compared` marks the snapshots an
     incremental run of int_follow_events_from_snapshots compares with their previous one:
     those touched by the run's dump dates (dump_date_window_start) and the snapshot right after
@@ -25,7 +26,10 @@
             ) as previous_snapshot_at,
             lag(dump_date) over (
                 partition by platform, followee_id order by snapshot_at
-            ) as previous_dump_date
+            ) as previous_dump_date,
+            row_number() over (
+                partition by platform, followee_id order by snapshot_at
+            ) as snapshot_number
         from times
     )
 
@@ -34,6 +38,7 @@
         followee_id,
         snapshot_at,
         previous_snapshot_at,
+        snapshot_number,
         dump_date,
         {% if window_start -%}
             (dump_date >= {{ window_start }} or previous_dump_date >= {{ window_start }})

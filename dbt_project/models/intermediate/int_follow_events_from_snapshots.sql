@@ -3,6 +3,13 @@
 -- both dated at the later snapshot. Everyone in an account's first snapshot is a baseline
 -- follow: the snapshot proves they followed on or before that moment, not when.
 --
+-- Set-based without comparing snapshot to snapshot: each follower's presence in an account's
+-- numbered snapshots is cut into runs of consecutive snapshots. A run's first snapshot is a
+-- follow, the snapshot after its last one an unfollow. Most followers are present in one run,
+-- found by a group-by (count = last - first + 1); only the followers with gaps are ordered
+-- snapshot by snapshot. (Anti-joining each snapshot's members with the previous snapshot's
+-- spilled more than the disk held at L: 313M snapshot rows, docs/benchmarks.md.)
+--
 -- Incremental: a run compares only the snapshots touched by its dump dates (and the snapshot
 -- after each, whose previous one may have changed) with their previous snapshot, so a nightly
 -- run reads two snapshots per account, not the year. `snapshots_to_compare` (macros/) deletes
@@ -24,95 +31,136 @@ all_snapshot_times as (
     {{ snapshots_to_compare() }}
 ),
 
-snapshot_times as (
+compared_times as (
     select * from all_snapshot_times
     where is_compared
 ),
 
-snapshots as (
-    select stg_follower_snapshots.*
-    from {{ ref('stg_follower_snapshots') }} as stg_follower_snapshots
-    {% if is_incremental() %}
-        -- the members of the compared snapshots and of their previous snapshots
-        inner join (
-            select platform, followee_id, snapshot_at from snapshot_times
-            union
-            select platform, followee_id, previous_snapshot_at from snapshot_times
-        ) as needed
-            on
-                stg_follower_snapshots.platform = needed.platform
-                and stg_follower_snapshots.followee_id = needed.followee_id
-                and stg_follower_snapshots.snapshot_at = needed.snapshot_at
-    {% endif %}
+-- the compared snapshots and the snapshot before each (all of them on a full build)
+needed_times as (
+    select
+        platform,
+        followee_id,
+        snapshot_at,
+        snapshot_number
+    from compared_times
+    union
+    select
+        platform,
+        followee_id,
+        previous_snapshot_at as snapshot_at,
+        snapshot_number - 1 as snapshot_number
+    from compared_times
+    where previous_snapshot_at is not null
 ),
 
-current_members as (
+members as (
     select
-        snapshot_times.platform,
-        snapshot_times.followee_id,
-        snapshot_times.snapshot_at,
-        snapshot_times.previous_snapshot_at,
-        snapshot_times.dump_date,
-        snapshots.follower_id
-    from snapshot_times
-    inner join snapshots
+        snapshots.platform,
+        snapshots.followee_id,
+        snapshots.follower_id,
+        needed_times.snapshot_number
+    from {{ ref('stg_follower_snapshots') }} as snapshots
+    inner join needed_times
         on
-            snapshot_times.platform = snapshots.platform
-            and snapshot_times.followee_id = snapshots.followee_id
-            and snapshot_times.snapshot_at = snapshots.snapshot_at
+            snapshots.platform = needed_times.platform
+            and snapshots.followee_id = needed_times.followee_id
+            and snapshots.snapshot_at = needed_times.snapshot_at
 ),
 
-previous_members as (
+presence as (
     select
-        snapshot_times.platform,
-        snapshot_times.followee_id,
-        snapshot_times.snapshot_at,
-        snapshot_times.dump_date,
-        snapshots.follower_id
-    from snapshot_times
-    inner join snapshots
+        platform,
+        followee_id,
+        follower_id,
+        count(*) as snapshot_count,
+        min(snapshot_number) as first_number,
+        max(snapshot_number) as last_number
+    from members
+    group by platform, followee_id, follower_id
+),
+
+-- followers whose presence has gaps: their snapshots one by one
+gapped_members as (
+    select
+        members.platform,
+        members.followee_id,
+        members.follower_id,
+        members.snapshot_number,
+        lag(members.snapshot_number) over (
+            partition by members.platform, members.followee_id, members.follower_id
+            order by members.snapshot_number
+        ) as previous_number,
+        lead(members.snapshot_number) over (
+            partition by members.platform, members.followee_id, members.follower_id
+            order by members.snapshot_number
+        ) as next_number
+    from members
+    inner join presence
         on
-            snapshot_times.platform = snapshots.platform
-            and snapshot_times.followee_id = snapshots.followee_id
-            and snapshot_times.previous_snapshot_at = snapshots.snapshot_at
+            members.platform = presence.platform
+            and members.followee_id = presence.followee_id
+            and members.follower_id = presence.follower_id
+    where presence.snapshot_count < presence.last_number - presence.first_number + 1
+),
+
+-- runs of consecutive snapshots: (start, end); a gapped follower's starts and ends come as
+-- separate rows (the other column null)
+runs as (
+    select
+        platform,
+        followee_id,
+        follower_id,
+        first_number as start_number,
+        last_number as end_number
+    from presence
+    where snapshot_count = last_number - first_number + 1
+    union all
+    select
+        platform,
+        followee_id,
+        follower_id,
+        case
+            when coalesce(previous_number, -1) <> snapshot_number - 1 then snapshot_number
+        end as start_number,
+        case
+            when coalesce(next_number, -1) <> snapshot_number + 1 then snapshot_number
+        end as end_number
+    from gapped_members
 ),
 
 follows as (
     select
-        current_members.platform,
-        current_members.follower_id,
-        current_members.followee_id,
+        runs.platform,
+        runs.follower_id,
+        runs.followee_id,
         'follow' as action,
-        current_members.snapshot_at as event_at,
-        current_members.previous_snapshot_at is null as is_baseline,
-        current_members.dump_date
-    from current_members
-    left join previous_members
+        compared_times.snapshot_at as event_at,
+        compared_times.previous_snapshot_at is null as is_baseline,
+        compared_times.dump_date
+    from runs
+    inner join compared_times
         on
-            current_members.platform = previous_members.platform
-            and current_members.followee_id = previous_members.followee_id
-            and current_members.snapshot_at = previous_members.snapshot_at
-            and current_members.follower_id = previous_members.follower_id
-    where previous_members.follower_id is null
+            runs.platform = compared_times.platform
+            and runs.followee_id = compared_times.followee_id
+            and runs.start_number = compared_times.snapshot_number
 ),
 
 unfollows as (
     select
-        previous_members.platform,
-        previous_members.follower_id,
-        previous_members.followee_id,
+        runs.platform,
+        runs.follower_id,
+        runs.followee_id,
         'unfollow' as action,
-        previous_members.snapshot_at as event_at,
+        compared_times.snapshot_at as event_at,
         false as is_baseline,
-        previous_members.dump_date
-    from previous_members
-    left join current_members
+        compared_times.dump_date
+    from runs
+    inner join compared_times
         on
-            previous_members.platform = current_members.platform
-            and previous_members.followee_id = current_members.followee_id
-            and previous_members.snapshot_at = current_members.snapshot_at
-            and previous_members.follower_id = current_members.follower_id
-    where current_members.follower_id is null
+            runs.platform = compared_times.platform
+            and runs.followee_id = compared_times.followee_id
+            and runs.end_number + 1 = compared_times.snapshot_number
 )
 
 select * from follows
