@@ -63,6 +63,11 @@ def test_every_format_loads_the_same_rows(tmp_path: Path, con, name: str) -> Non
         ("007", "follow", dt.datetime(2026, 1, 5, 10, 0), 1),
         ("1234567890123456789", "unfollow", dt.datetime(2026, 1, 5, 10, 0), 2),
     ]
+    # nothing of the file's reading and staging outlives the load (memory, spill)
+    assert (
+        rows(con, "select table_name from duckdb_tables() where temporary and not internal") == []
+    )
+    assert rows(con, "select view_name from duckdb_views() where temporary and not internal") == []
 
 
 def test_timestamps_booleans_and_counts_are_typed(tmp_path: Path, con) -> None:

@@ -24,7 +24,7 @@ from orchestration.ingest.contract import (
     raw_table_ddl,
 )
 from orchestration.ingest.discovery import LandingFile, discover
-from orchestration.ingest.readers import REJECTS, UnreadableFile, read_file
+from orchestration.ingest.readers import REJECTS, UnreadableFile, read_file, release
 from orchestration.ingest.validate import validation_sql
 from orchestration.reliability.faults import kill_point
 
@@ -102,24 +102,27 @@ def _stage_file(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str, slot: 
     fmt = f.file_format or "unknown"
     stage, bad = f"_stage_{slot}", f"_stage_bad_{slot}"
     try:
-        read = read_file(con, f)
-        sql, n_params = validation_sql(f.entity, read.present_columns, stage)
-        con.execute(sql, [f.dump_date] * n_params)
-    except UnreadableFile as exc:
+        try:
+            read = read_file(con, f)
+            sql, n_params = validation_sql(f.entity, read.present_columns, stage)
+            con.execute(sql, [f.dump_date] * n_params)
+        except UnreadableFile as exc:
+            con.execute(
+                f"create or replace temp table {bad} as select null::bigint as source_row, "
+                "null::varchar as raw_text, ? as reason",
+                [str(exc)],
+            )
+            return FileLoad(f.relative_path, sha, fmt, "unreadable", 0, 0, 0, error=str(exc))
+        failed = f"select _source_row from {stage} where _reason is not null"
         con.execute(
-            f"create or replace temp table {bad} as select null::bigint as source_row, "
-            "null::varchar as raw_text, ? as reason",
-            [str(exc)],
+            f"create or replace temp table {bad} as select * from ("
+            f"select s._source_row as source_row, r._raw_text as raw_text, s._reason as reason "
+            f"from {stage} s join ({read.raw_text_of(failed)}) r using (_source_row) "
+            f"union all select _source_row, _raw_text, _reason from {REJECTS}"
+            ") order by source_row"
         )
-        return FileLoad(f.relative_path, sha, fmt, "unreadable", 0, 0, 0, error=str(exc))
-    failed = f"select _source_row from {stage} where _reason is not null"
-    con.execute(
-        f"create or replace temp table {bad} as select * from ("
-        f"select s._source_row as source_row, r._raw_text as raw_text, s._reason as reason "
-        f"from {stage} s join ({read.raw_text_of(failed)}) r using (_source_row) "
-        f"union all select _source_row, _raw_text, _reason from {REJECTS}"
-        ") order by source_row"
-    )
+    finally:
+        release(con)
     (loaded,) = con.execute(  # type: ignore[misc]
         f"select count(*) from {stage} where _reason is null"
     ).fetchone()

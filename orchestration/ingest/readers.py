@@ -206,6 +206,25 @@ _READERS = {
 }
 
 
+# what the readers leave behind for one file: rows, their source and the rejects
+_READ_TABLES = (
+    "_csv_rows",
+    "_csv_rejects",
+    "_csv_reject_scans",
+    "_parquet_rows",
+    "_json_lines",
+    REJECTS,
+)
+
+
+def release(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop one file's read tables once its rows are staged (only the staged copy is kept)."""
+    con.execute(
+        f"drop view if exists {ROWS}; "
+        + "".join(f"drop table if exists {table}; " for table in _READ_TABLES)
+    )
+
+
 def read_file(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
     """Fill `_landing_rows` and `_landing_rejects` from one file, or raise UnreadableFile."""
     if f.file_format is None:

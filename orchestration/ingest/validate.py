@@ -10,8 +10,6 @@ from __future__ import annotations
 from orchestration.ingest.contract import FUTURE_TOLERANCE_DAYS, Column, columns
 from orchestration.ingest.readers import ROWS
 
-VALIDATED = "_landing_validated"
-
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no")
 
@@ -93,7 +91,7 @@ def reason_exprs(col: Column, present: frozenset[str]) -> list[str]:
     return out
 
 
-def validation_sql(entity: str, present: frozenset[str], table: str = VALIDATED) -> tuple[str, int]:
+def validation_sql(entity: str, present: frozenset[str], table: str) -> tuple[str, int]:
     """SQL creating `table` (temporary) and the number of dump-date parameters it binds.
 
     Columns: each contract column typed, then `_source_row, _extra, _reason`.
