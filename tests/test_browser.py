@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-GROUPS = {"raw", "staging", "intermediate", "marts", "serving"}
+GROUPS = {"raw", "staging", "intermediate", "marts", "checks", "serving"}
 
 
 def _chromium() -> str:
