@@ -9,18 +9,9 @@ import duckdb
 import pandas as pd
 
 from orchestration.kpis import account_kpis, authenticity_kpis
+from orchestration.quality.suite_specs import AUDIENCE_CLASSES  # the report shows them in order
 
 TOP_SUSPICIOUS = 25
-# the audience classes of marts.fct_follower_authenticity, in the report's order
-AUDIENCE_CLASSES = (
-    "real",
-    "influencer",
-    "mass_follower",
-    "suspicious",
-    "bought",
-    "follow_churner",
-    "ghost",
-)
 
 
 @dataclass(frozen=True)
