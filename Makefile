@@ -12,7 +12,7 @@ export DO_NOT_TRACK := 1
 SQLFLUFF = mkdir -p build && cd dbt_project && TRUEFANS_WAREHOUSE=$(CURDIR)/build/lint.duckdb ../$(BIN)/sqlfluff
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install demo run test fix dev docs lock clean bench
+.PHONY: install demo run test fix dev docs lock clean bench browser report
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "TrueFans needs Python 3.11"'
@@ -35,7 +35,19 @@ demo: install  ## generate demo dumps and run the whole nightly pipeline into da
 run: install  ## run the pipeline on $(DATA)/landing again (idempotent)
 	$(BIN)/truefans run --landing $(DATA)/landing --warehouse $(DATA)/warehouse.duckdb
 
-test: install  ## lint (ruff, sqlfluff), then the whole test suite
+report: install  ## write the HTML audit report from the demo's serving file (data/report/)
+	$(BIN)/truefans report
+
+CHROMIUM ?= $(shell command -v chromium)
+browser:  ## install Debian's chromium for the browser tests (headless; Playwright drives it)
+	@if [ -z "$(CHROMIUM)" ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium"; exit 1; }
+
+test: install browser  ## lint (ruff, sqlfluff), then the whole test suite
 	$(BIN)/ruff check orchestration tests bench
 	$(BIN)/ruff format --check orchestration tests bench
 	$(SQLFLUFF) lint models --templater dbt

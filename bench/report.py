@@ -33,7 +33,7 @@ def render(results: list[dict]) -> str:
         "",
         "| size | landing rows | dump dates | generator interactions/s "
         "| full / scan | nightly / full | (full − dbt) / dbt |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         rows = ", ".join(f"{k} {v:,}" for k, v in sorted(r["landing_rows"].items()))
@@ -47,13 +47,14 @@ def render(results: list[dict]) -> str:
         "",
         "Dagster step time by kind (seconds, from the runs' step statistics):",
         "",
-        "| size | run | ingest | dbt | checks | docs | publish |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| size | run | ingest | dbt | checks | docs | publish | report |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         for run, phases in r.get("phases_s", {}).items():
             cells = " | ".join(
-                str(phases.get(k, 0)) for k in ("ingest", "dbt", "checks", "docs", "publish")
+                str(phases.get(k, 0))
+                for k in ("ingest", "dbt", "checks", "docs", "publish", "report")
             )
             lines.append(f"| {r['size']} | {run} | {cells} |")
     first = results[0]

@@ -50,7 +50,12 @@ def _run(args: argparse.Namespace) -> int:
 
         instance = dg.DagsterInstance.ephemeral()
     summary = run_pipeline(
-        settings, args.date, instance=instance, log_level="INFO", log_file=log_file
+        settings,
+        args.date,
+        instance=instance,
+        log_level="INFO",
+        log_file=log_file,
+        show_progress=not (args.verbose or args.quiet),
     )
     print_summary(summary, settings)
     return 0 if summary.success and not summary.checks_failed else 1
@@ -61,6 +66,19 @@ def _serve_info(args: argparse.Namespace) -> int:
 
     path = Path(args.serving).resolve() if args.serving else Settings.from_env().serving_path
     print(format_serving_info(read_serving_info(path)))  # ServingError: one line, exit code 2
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from orchestration.report.render import write_reports
+
+    settings = Settings.from_env()
+    serving = Path(args.serving).resolve() if args.serving else settings.serving_path
+    out = Path(args.out).resolve() if args.out else settings.report_dir
+    result = write_reports(serving, out, account=args.account, show_progress=not args.quiet)
+    for key, page in result.pages.items():
+        print(f"{key}: {page}")
+    print(f"index: {result.index}")
     return 0
 
 
@@ -128,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--date", type=dt.date.fromisoformat, help="only this dump date (YYYY-MM-DD)")
     run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
         "--record",
         action="store_true",
@@ -146,6 +165,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="serving file (default $TRUEFANS_SERVING or serving.duckdb beside the warehouse)",
     )
     serve.set_defaults(func=_serve_info)
+
+    report = sub.add_parser(
+        "report",
+        help="write the static HTML audit report (one page per tracked account and an index) "
+        "from the serving file; it opens from disk, offline",
+    )
+    report.add_argument(
+        "--account", help="only this tracked account: its id, its handle or platform:id"
+    )
+    report.add_argument(
+        "--out",
+        help="folder for the pages (default $TRUEFANS_REPORT_DIR or report/ beside "
+        "the serving file)",
+    )
+    report.add_argument(
+        "--serving",
+        help="serving file (default $TRUEFANS_SERVING or serving.duckdb beside the warehouse)",
+    )
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.set_defaults(func=_report)
 
     evaluate = sub.add_parser(
         "evaluate",

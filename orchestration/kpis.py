@@ -19,7 +19,7 @@ recent_posts as (
     group by all
 )
 select
-    coalesce(d.handle, l.account_id) as account, l.platform, l.date, l.followers,
+    coalesce(d.handle, l.account_id) as account, l.platform, l.account_id, l.date, l.followers,
     r.engagement_rate_28d, l.active_follower_ratio_28d, l.true_fans, l.ghost_share,
     l.dialog_accounts_90d
 from latest as l
@@ -50,7 +50,7 @@ farm_posts as (
     group by all
 )
 select
-    coalesce(d.handle, l.account_id) as account, l.platform, l.date, l.followers,
+    coalesce(d.handle, l.account_id) as account, l.platform, l.account_id, l.date, l.followers,
     l.audience_quality_score, l.real_share, l.suspicious_share, l.bought_share,
     l.follow_churner_share, l.estimated_bought_followers,
     coalesce(b.purchase_bursts, 0) as purchase_bursts, b.burst_dates,

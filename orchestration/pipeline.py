@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from rich.console import Console
 
-from orchestration import kpis
+from orchestration import kpis, progress
 from orchestration.assets.docs import DOCS_FILE, dbt_docs_dir
 from orchestration.assets.serving import SERVING_KEY
 from orchestration.catalog import ASSETS, CHECKS
@@ -26,6 +27,7 @@ from orchestration.jobs import nightly_refresh
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.quality.ge import data_docs_index
 from orchestration.resources import build_resources
+from orchestration.run_progress import LOGGER_NAME, showing, step_progress
 from orchestration.settings import DATA_DIR, Settings
 from orchestration.warehouse import connection
 
@@ -78,6 +80,7 @@ def definitions_for(settings: Settings) -> dg.Definitions:
         asset_checks=CHECKS,
         jobs=[nightly_refresh],
         resources=build_resources(settings),
+        loggers={"console": dg.default_loggers()["console"], LOGGER_NAME: step_progress},
     )
 
 
@@ -105,10 +108,12 @@ def run_pipeline(
     instance: dg.DagsterInstance | None = None,
     log_level: str = "WARNING",
     log_file: Path | None = None,
+    show_progress: bool = False,
 ) -> RunSummary:
     """Run nightly_refresh over `date` or every dump date of the landing root.
 
     With `log_file`, Dagster's console log and dbt's output go there instead of the terminal.
+    With `show_progress`, a bar on the terminal counts the steps that ended.
     """
     dates, problems = dump_dates_to_run(settings.landing, date)
     if not dates:
@@ -116,6 +121,8 @@ def run_pipeline(
     job = definitions_for(settings).resolve_job_def(nightly_refresh.name)
     tags = {RANGE_START_TAG: dates[0], RANGE_END_TAG: dates[-1]}
     with contextlib.ExitStack() as stack:
+        bar = progress.bar("running", "steps", show_progress, console=Console(file=sys.__stdout__))
+        stack.enter_context(showing(bar, len(job.graph.node_dict)))
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             sink = stack.enter_context(log_file.open("a", encoding="utf-8"))
@@ -125,7 +132,9 @@ def run_pipeline(
             instance=instance or default_instance(),
             tags=tags,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": log_level}}, LOGGER_NAME: {}}
+            },
         )
         sys.stdout.flush()
     summary = RunSummary(
@@ -166,6 +175,7 @@ def _read_serving_and_docs(settings: Settings, summary: RunSummary) -> None:
     except ServingError:
         summary.serving_version = None
     docs = {
+        "Audit report": settings.report_dir / "index.html",
         "Data Docs (Great Expectations)": data_docs_index(settings.warehouse),
         "dbt docs": dbt_docs_dir(settings.warehouse) / DOCS_FILE,
     }

@@ -53,10 +53,15 @@ class ServingResource(dg.ConfigurableResource):
     """The serving DuckDB file the audited marts are published to (BI tools open it read-only)."""
 
     serving_path: str
+    report_dir: str = ""  # where the audit report is written ("": report/ beside the file)
 
     @property
     def path(self) -> Path:
         return Path(self.serving_path)
+
+    @property
+    def report_path(self) -> Path:
+        return Path(self.report_dir) if self.report_dir else self.path.parent / "report"
 
 
 class TrueFansDbtCliResource(DbtCliResource):
@@ -99,7 +104,9 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
             memory_limit=settings.memory_limit,
             build_docs=settings.docs,
         ),
-        "serving": ServingResource(serving_path=str(settings.serving_path)),
+        "serving": ServingResource(
+            serving_path=str(settings.serving_path), report_dir=str(settings.report_dir)
+        ),
         "dbt": TrueFansDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.project_dir),

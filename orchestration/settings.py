@@ -3,7 +3,8 @@
 `TRUEFANS_LANDING` and `TRUEFANS_WAREHOUSE` override the local `data/` defaults; the dbt profile
 reads the same variables, so Dagster, the CLI and a hand-run `dbt` always agree.
 `TRUEFANS_SERVING` is the published file BI tools open (default: `serving.duckdb` beside the
-warehouse).
+warehouse); `TRUEFANS_REPORT_DIR` where the nightly run writes the HTML audit report (default:
+`report/` beside the serving file).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ DATA_DIR = REPO_ROOT / "data"
 DEFAULT_THREADS = 2
 DEFAULT_MEMORY_LIMIT = "4GB"
 SERVING_FILE_NAME = "serving.duckdb"
+REPORT_DIR_NAME = "report"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ class Settings:
     @property
     def serving_path(self) -> Path:
         return self.serving or self.warehouse.parent / SERVING_FILE_NAME
+
+    @property
+    def report_dir(self) -> Path:
+        """The audit report's folder: `TRUEFANS_REPORT_DIR`, else `report/` beside the serving file."""
+        configured = os.environ.get("TRUEFANS_REPORT_DIR")
+        return (
+            Path(configured).resolve() if configured else self.serving_path.parent / REPORT_DIR_NAME
+        )
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -44,7 +44,9 @@ RESULT = {
         ("marts__fct_follow_churn_ge_marts_fct_follow_churn", "checks"),
         ("dbt_models", "dbt"),
         ("docs__dbt_docs", "docs"),
+        ("checks__quality_gate", "checks"),
         ("serving__marts", "publish"),
+        ("serving__report", "report"),
         ("something_new", "other"),
     ],
 )
@@ -57,7 +59,7 @@ def test_render_shows_every_step_ratio_and_phase() -> None:
     assert "| S | 3 pipeline (full) | 60.0 | 80.0 | 2.00 GiB | 0 |" in text
     assert "| S | 1 scan | 2.0 | 3.0 | 100 MiB | 0 |" in text
     assert "1,234,567" in text and "| 30.0 | 0.5 | 0.25 |" in text
-    assert "| S | full | 10.0 | 30.0 | 8.0 | 0 | 0 |" in text
+    assert "| S | full | 10.0 | 30.0 | 8.0 | 0 | 0 | 0 |" in text
 
 
 def test_write_report_replaces_only_the_marked_section(tmp_path: Path) -> None:

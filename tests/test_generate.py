@@ -635,17 +635,6 @@ def test_interactions_grow_with_audience(tmp_path: Path) -> None:
     assert large > 2 * small > 0
 
 
-def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from orchestration.generate import runner
-
-    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
-    monkeypatch.delenv("CI", raising=False)
-    assert runner._progress_enabled(True)
-    assert not runner._progress_enabled(False)
-    monkeypatch.setenv("CI", "1")
-    assert not runner._progress_enabled(True)
-
-
 def test_existing_output_is_kept_unless_overwrite(tmp_path: Path) -> None:
     cfg = replace(SMALL, tracked=2, accounts=500, days=2)
     landing, truth, _ = _run(tmp_path, cfg)

@@ -100,7 +100,13 @@ def test_code_location_loads_with_every_layer() -> None:
         "marts/fct_followers_daily",
     } <= keys
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert {"raw", "staging", "intermediate", "marts", "seeds"} <= groups
+    assert {"raw", "staging", "intermediate", "marts", "checks", "serving", "seeds"} <= groups
+    gate = graph.get(dg.AssetKey(["checks", "quality_gate"]))
+    assert set(gate.parent_keys) >= {dg.AssetKey(["marts", "fct_followers_daily"])}
+    assert (
+        dg.AssetKey(["checks", "quality_gate"])
+        in graph.get(dg.AssetKey(["serving", "marts"])).parent_keys
+    )
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert ("raw/follows", "rows_reconcile") in checks
     assert ("raw/follows", "ge_raw_follows") in checks

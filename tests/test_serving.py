@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.assets.checks import QUALITY_GATE_KEY, quality_gate
 from orchestration.assets.serving import SERVING_KEY, mart_keys, serving_marts
 from orchestration.cli import main
 from orchestration.resources import ServingResource, WarehouseResource
@@ -359,7 +360,8 @@ PARTITIONS = dg.DailyPartitionsDefinition(start_date="2026-01-01", fmt="%Y-%m-%d
 
 
 def _gated_definitions(warehouse: Path, serving: Path, error_passes: bool) -> dg.Definitions:
-    """Stand-ins for the raw (partitioned) and dbt mart assets, the real serving asset."""
+    """Stand-ins for the raw (partitioned) and dbt mart assets, the real quality gate and serving
+    asset."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.BetaWarning)
 
@@ -393,7 +395,7 @@ def _gated_definitions(warehouse: Path, serving: Path, error_passes: bool) -> dg
         executor_def=dg.in_process_executor,
     )
     return dg.Definitions(
-        assets=[raw_stub, marts_stub, serving_marts],
+        assets=[raw_stub, marts_stub, quality_gate, serving_marts],
         asset_checks=[error_check, warn_check],
         jobs=[job],
         resources={
@@ -422,6 +424,14 @@ def test_serving_asset_publishes_after_the_checks_with_their_summary(tmp_path: P
     serving = tmp_path / "serving.duckdb"
     result = _run_gated(warehouse, serving, error_passes=True)
     assert result.success
+    [gate] = [
+        m for m in result.get_asset_materialization_events() if m.asset_key == QUALITY_GATE_KEY
+    ]
+    gate_metadata = gate.materialization.metadata
+    assert (gate_metadata["checks_passed"].value, gate_metadata["checks_warned"].value) == (1, 1)
+    assert gate_metadata["checks_not_passed"].value == [
+        f"{mart_keys()[1].to_user_string()} :: warn_check (WARN)"
+    ]
     [materialization] = [
         m for m in result.get_asset_materialization_events() if m.asset_key == SERVING_KEY
     ]
@@ -453,7 +463,8 @@ def test_a_failing_error_check_skips_the_publish(tmp_path: Path) -> None:
     grow_warehouse(warehouse, 1)
     result = _run_gated(warehouse, serving, error_passes=False)
     assert not result.success
-    assert SERVING_KEY not in {m.asset_key for m in result.get_asset_materialization_events()}
+    materialized = {m.asset_key for m in result.get_asset_materialization_events()}
+    assert QUALITY_GATE_KEY not in materialized and SERVING_KEY not in materialized
     assert sha256(serving) == before
     assert leftovers(serving.parent) == []
 

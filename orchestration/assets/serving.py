@@ -1,9 +1,9 @@
 """Write-audit-publish: the serving file, published after the marts and their checks.
 
-`serving/marts` depends on every dbt model of schema `marts`. Dagster starts it only after the
-blocking checks of those marts (dbt tests of severity error; the Great Expectations checks when
-declared blocking) and skips it when one of them fails with ERROR severity: the serving file then
-stays as it was. The checks that ran in this run are counted from the instance's event log and
+`serving/marts` depends on every dbt model of schema `marts` and on `checks/quality_gate`.
+Dagster starts it only after the blocking checks of those marts (dbt tests of severity error; the
+Great Expectations checks when declared blocking) and skips it when one of them fails with ERROR
+severity: the serving file then stays as it was. The checks that ran in this run are counted from the instance's event log and
 recorded in `marts.meta_publish`.
 
 The asset is not partitioned, like the dbt models: the nightly job is partitioned by dump date,
@@ -12,61 +12,24 @@ dump dates the run covers (the serving file is always the whole marts schema).
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations at runtime.
-from collections.abc import Iterable
-
 import dagster as dg
-from dagster import DagsterEventType
 
-from orchestration.assets.dbt import OWNER, dbt_models
+from orchestration.assets.checks import (
+    QUALITY_GATE_KEY,
+    mart_keys,
+    run_check_evaluations,
+    summarize_checks,
+)
+from orchestration.assets.dbt import OWNER
 from orchestration.resources import ServingResource, WarehouseResource
-from orchestration.serving.publish import CheckSummary, publish
+from orchestration.serving.publish import publish
 
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
 
 
-def mart_keys(dbt_assets: dg.AssetsDefinition = dbt_models) -> list[dg.AssetKey]:
-    """The dbt assets in warehouse schema `marts` (keys are `<schema>/<model>`)."""
-    return sorted(
-        (key for key in dbt_assets.keys if key.path[0] == "marts"),
-        key=lambda key: key.to_user_string(),
-    )
-
-
-def summarize_checks(evaluations: Iterable[dg.AssetCheckEvaluation]) -> CheckSummary:
-    """Passed / failed with WARN / failed with ERROR, the last evaluation of each check."""
-    latest: dict[tuple[str, str], dg.AssetCheckEvaluation] = {}
-    for evaluation in evaluations:
-        latest[(evaluation.asset_key.to_user_string(), evaluation.check_name)] = evaluation
-    passed = warned = failed = 0
-    not_passed = []
-    for (asset, name), evaluation in sorted(latest.items()):
-        if evaluation.passed:
-            passed += 1
-            continue
-        severity = evaluation.severity.value
-        if severity == dg.AssetCheckSeverity.WARN.value:
-            warned += 1
-        else:
-            failed += 1
-        not_passed.append(f"{asset} :: {name} ({severity})")
-    return CheckSummary(passed, warned, failed, tuple(not_passed))
-
-
-def run_check_evaluations(
-    instance: dg.DagsterInstance, run_id: str
-) -> list[dg.AssetCheckEvaluation]:
-    records = instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    evaluations = []
-    for record in records:
-        event = record.dagster_event
-        if event is not None and isinstance(event.event_specific_data, dg.AssetCheckEvaluation):
-            evaluations.append(event.event_specific_data)
-    return evaluations
-
-
 @dg.asset(
     key=SERVING_KEY,
-    deps=mart_keys(),
+    deps=[*mart_keys(), QUALITY_GATE_KEY],
     group_name="serving",
     kinds={"duckdb"},
     owners=[OWNER],

@@ -98,13 +98,14 @@ class Builder:
         self.instance = self.instance or dg.DagsterInstance.ephemeral()
         self.ran = True
         where = f" (log: {self.log_file})" if self.log_file else ""
-        with self.console.status(f"running the pipeline on {label} data{where}"):
-            summary = run_pipeline(
-                engine_settings(landing, warehouse),
-                instance=self.instance,
-                log_level="INFO",
-                log_file=self.log_file,
-            )
+        self.console.print(f"running the pipeline on {label} data{where}")
+        summary = run_pipeline(
+            engine_settings(landing, warehouse),
+            instance=self.instance,
+            log_level="INFO",
+            log_file=self.log_file,
+            show_progress=self.log_file is not None,  # a bar over the steps, on a terminal
+        )
         if not summary.success:
             raise WarehouseError(f"pipeline run on {label} data failed; see {self.log_file}")
         for check in summary.checks_failed:

@@ -8,9 +8,7 @@ few days of interactions whatever the length of the run.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from orchestration.generate import audience as aud_mod
 from orchestration.generate import day_tables as tables
@@ -37,6 +34,7 @@ from orchestration.generate.purchases import FarmLikes, Purchase, follower_purch
 from orchestration.generate.rng import stream
 from orchestration.generate.truth import write_truth
 from orchestration.generate.writers import ENTITIES, FileWriter, Frame
+from orchestration.progress import bar as progress_bar
 
 TRUTH_FILES = (
     "follower_roles.csv",
@@ -103,10 +101,6 @@ def _check_dirs(landing: Path, truth: Path, overwrite: bool) -> None:
         shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-def _progress_enabled(progress: bool) -> bool:
-    return progress and sys.stdout.isatty() and not os.environ.get("CI")
-
-
 def _day_frames(
     cfg: SimConfig, w: World, engine: Engine, observer: Observer, counters: np.ndarray, d: int
 ) -> dict[str, dict[int, Frame]]:
@@ -148,15 +142,8 @@ def generate(
     counters = np.zeros(len(PLATFORMS), dtype=np.int64)
     rows = dict.fromkeys(ENTITIES, 0)
     writer = FileWriter(landing, cfg.part_rows)
-    columns = (
-        TextColumn("generating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("days"),
-        TimeElapsedColumn(),
-    )
     try:
-        with Progress(*columns, disable=not _progress_enabled(progress)) as bar:
+        with progress_bar("generating", "days", progress) as bar:
             task = bar.add_task("days", total=cfg.days)
             for d in range(cfg.days):
                 frames = _day_frames(cfg, w, engine, observer, counters, d)

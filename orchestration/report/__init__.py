@@ -1,0 +1,1 @@
+"""The audit report: static HTML pages per tracked account, built from the serving marts."""

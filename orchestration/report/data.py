@@ -1,0 +1,137 @@
+"""What the audit report shows, read from the serving file's marts (set-based SQL, opened
+read-only, one query per section). Every figure on a page comes from one of these frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from orchestration.kpis import account_kpis, authenticity_kpis
+from orchestration.quality.suite_specs import AUDIENCE_CLASSES  # the report shows them in order
+
+TOP_SUSPICIOUS = 25
+
+
+@dataclass(frozen=True)
+class Account:
+    platform: str
+    account_id: str
+    handle: str
+    name: str
+
+    @property
+    def slug(self) -> str:
+        """File name of the account's page: platform and id, nothing a path could abuse."""
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in self.account_id)
+        return f"{self.platform}-{safe}"
+
+
+@dataclass(frozen=True)
+class AccountData:
+    account: Account
+    daily: pd.DataFrame  # marts.fct_engagement_daily
+    quality: pd.DataFrame  # marts.fct_audience_quality
+    bursts: pd.DataFrame  # marts.fct_follower_bursts
+    composition: pd.DataFrame  # current followers by audience class, plus off-market
+    suspicious: pd.DataFrame  # the least authentic current followers, with their reasons
+    farm_posts: pd.DataFrame  # posts that received coordinated bought engagement
+    headline: dict[str, object]  # the latest day's figures
+
+
+def tracked_accounts(con: duckdb.DuckDBPyConnection, account: str | None = None) -> list[Account]:
+    """Every tracked account, or the one `account` names (`ID`, `handle` or `platform:ID`)."""
+    rows = con.execute(
+        "select platform, account_id, coalesce(handle, account_id), coalesce(name, '') "
+        "from marts.dim_tracked_accounts order by platform, account_id"
+    ).fetchall()
+    accounts = [Account(*r) for r in rows]
+    if account is None:
+        return accounts
+    chosen = [
+        a for a in accounts if account in (a.account_id, a.handle, f"{a.platform}:{a.account_id}")
+    ]
+    if not chosen:
+        known = ", ".join(f"{a.platform}:{a.account_id} ({a.handle})" for a in accounts)
+        raise ValueError(f"no tracked account {account!r}; tracked: {known}")
+    return chosen
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, account: Account) -> pd.DataFrame:
+    return con.execute(sql, [account.platform, account.account_id]).df()
+
+
+_KEY = "where platform = ? and account_id = ?"
+
+DAILY_SQL = f"""
+select date, followers, follows_gross, unfollows_gross, net_follower_change, posts,
+    engagement_rate, authentic_engagement_rate, conversation_rate, amplification_rate,
+    applause_rate, true_fans, dialog_accounts_90d, dunbar_number,
+    weak_tie_engagement_share_90d, weak_tie_share_of_shares_90d, active_follower_ratio_28d
+from marts.fct_engagement_daily {_KEY} order by date
+"""
+QUALITY_SQL = f"""
+select date, followers, audience_quality_score, real_share, suspicious_share, bought_share,
+    estimated_bought_followers
+from marts.fct_audience_quality {_KEY} order by date
+"""
+BURSTS_SQL = f"""
+select burst_start, burst_end, followers_gained, suspicious_share, is_purchase_suspected
+from marts.fct_follower_bursts {_KEY} order by burst_start
+"""
+COMPOSITION_SQL = f"""
+with current_followers as (
+    select audience_class, is_off_market
+    from marts.fct_follower_authenticity {_KEY} and is_current_follower
+)
+select audience_class as segment, count(*) as followers
+from current_followers group by audience_class
+union all
+select 'off_market', count(*) filter (where is_off_market) from current_followers
+"""
+SUSPICIOUS_SQL = f"""
+select follower_id, audience_class, authenticity_score, first_followed_at, reasons
+from marts.fct_follower_authenticity {_KEY} and is_current_follower and is_suspicious
+order by authenticity_score, first_followed_at, follower_id
+limit {TOP_SUSPICIOUS}
+"""
+FARM_POSTS_SQL = f"""
+select post_id, created_at, likes, engagements, unique_engagers, suspicious_engager_share
+from marts.fct_post_engagement {_KEY} and is_like_farm_target
+order by created_at, post_id
+"""
+
+
+def _composition(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per segment in the report's order, zero where no follower falls in it."""
+    counts = dict(zip(frame["segment"], frame["followers"], strict=True))
+    segments = [*AUDIENCE_CLASSES, "off_market"]
+    return pd.DataFrame(
+        {"segment": segments, "followers": [int(counts.get(s, 0)) for s in segments]}
+    )
+
+
+def account_data(
+    con: duckdb.DuckDBPyConnection, account: Account, headline: dict[str, object]
+) -> AccountData:
+    return AccountData(
+        account=account,
+        daily=_frame(con, DAILY_SQL, account),
+        quality=_frame(con, QUALITY_SQL, account),
+        bursts=_frame(con, BURSTS_SQL, account),
+        composition=_composition(_frame(con, COMPOSITION_SQL, account)),
+        suspicious=_frame(con, SUSPICIOUS_SQL, account),
+        farm_posts=_frame(con, FARM_POSTS_SQL, account),
+        headline=headline,
+    )
+
+
+def comparison(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[str, object]]:
+    """The latest day's figures per tracked account, keyed by (platform, account_id): the run
+    summary's engagement and authenticity figures, side by side."""
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for source in (account_kpis(con), authenticity_kpis(con)):
+        for r in source:
+            rows.setdefault((str(r["platform"]), str(r["account_id"])), {}).update(r)
+    return rows
