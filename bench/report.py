@@ -33,7 +33,7 @@ def render(results: list[dict]) -> str:
         "",
         "| size | landing rows | dump dates | generator interactions/s "
         "| full / scan | nightly / full | (full − dbt) / dbt |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         rows = ", ".join(f"{k} {v:,}" for k, v in sorted(r["landing_rows"].items()))
@@ -58,7 +58,14 @@ def render(results: list[dict]) -> str:
             )
             lines.append(f"| {r['size']} | {run} | {cells} |")
     first = results[0]
+    measured = "; ".join(
+        f"{r['size']} at commit `{r['commit']}`"
+        + (f" (resumed after: {', '.join(r['resumed_steps'])})" if r.get("resumed_steps") else "")
+        for r in results
+    )
     lines += [
+        "",
+        f"Measured: {measured}.",
         "",
         f"Machine: {first['machine']['cpus']} CPUs, {first['machine']['memory_gib']} GiB, "
         f"{first['machine']['processor']}, Python {first['machine']['python']}; DuckDB "

@@ -16,6 +16,8 @@ from bench.report import BEGIN, END, render, write_report
 RESULT = {
     "size": "S",
     "knobs": [],
+    "commit": "567d9405f8d0",
+    "resumed_steps": ["1 scan"],
     "landing_rows": {"interactions": 1200, "follows": 30},
     "dump_dates": 30,
     "machine": {"cpus": 2, "memory_gib": 23.4, "processor": "x86_64", "python": "3.11.7"},
@@ -60,6 +62,26 @@ def test_render_shows_every_step_ratio_and_phase() -> None:
     assert "| S | 1 scan | 2.0 | 3.0 | 100 MiB | 0 |" in text
     assert "1,234,567" in text and "| 30.0 | 0.5 | 0.25 |" in text
     assert "| S | full | 10.0 | 30.0 | 8.0 | 0 | 0 | 0 |" in text
+
+
+def test_render_tables_are_well_formed_and_name_the_commit() -> None:
+    text = render([RESULT])
+    tables: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            if tables and tables[-1]:
+                tables[-1].append(line)
+            else:
+                tables.append([line])
+        else:
+            tables.append([])
+    tables = [t for t in tables if t]
+    assert len(tables) == 3
+    for header, delimiter, *rows in tables:
+        cells = header.count("|")
+        assert set(delimiter) <= set("|-:") and delimiter.count("|") == cells, header
+        assert all(row.count("|") == cells for row in rows), header
+    assert "S at commit `567d9405f8d0` (resumed after: 1 scan)" in text
 
 
 def test_write_report_replaces_only_the_marked_section(tmp_path: Path) -> None:
