@@ -80,21 +80,18 @@ presence as (
     group by platform, followee_id, follower_id
 ),
 
--- followers whose presence has gaps: their snapshots one by one
+-- followers whose presence has gaps: their snapshots one by one, each run of consecutive
+-- snapshots keyed by snapshot_number minus the snapshot's rank (constant within a run)
 gapped_members as (
     select
         members.platform,
         members.followee_id,
         members.follower_id,
         members.snapshot_number,
-        lag(members.snapshot_number) over (
+        members.snapshot_number - row_number() over (
             partition by members.platform, members.followee_id, members.follower_id
             order by members.snapshot_number
-        ) as previous_number,
-        lead(members.snapshot_number) over (
-            partition by members.platform, members.followee_id, members.follower_id
-            order by members.snapshot_number
-        ) as next_number
+        ) as run_key
     from members
     inner join presence
         on
@@ -104,8 +101,7 @@ gapped_members as (
     where presence.snapshot_count < presence.last_number - presence.first_number + 1
 ),
 
--- runs of consecutive snapshots: (start, end); a gapped follower's starts and ends come as
--- separate rows (the other column null)
+-- runs of consecutive snapshots, one row each: a gapless follower's presence is one run
 runs as (
     select
         platform,
@@ -120,13 +116,10 @@ runs as (
         platform,
         followee_id,
         follower_id,
-        case
-            when coalesce(previous_number, -1) <> snapshot_number - 1 then snapshot_number
-        end as start_number,
-        case
-            when coalesce(next_number, -1) <> snapshot_number + 1 then snapshot_number
-        end as end_number
+        min(snapshot_number) as start_number,
+        max(snapshot_number) as end_number
     from gapped_members
+    group by platform, followee_id, follower_id, run_key
 ),
 
 follows as (
