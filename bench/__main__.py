@@ -190,6 +190,8 @@ def run(
             "python": platform.python_version(),
         },
         "duckdb": {"threads": threads, "memory_limit": memory_limit},
+        # dbt's concurrent models (dbt_project/profiles.yml reads the same variable and default)
+        "dbt_threads": int(os.environ.get("TRUEFANS_DBT_THREADS", "1")),
         "steps": [f.as_dict() for f in steps],
         "phases_s": state["phases_s"],  # Dagster step time by kind, from the runs' step stats
         "generator_interactions_per_s": round(interactions / by["0"].wall_s),

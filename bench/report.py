@@ -69,7 +69,8 @@ def render(results: list[dict]) -> str:
         "",
         f"Machine: {first['machine']['cpus']} CPUs, {first['machine']['memory_gib']} GiB, "
         f"{first['machine']['processor']}, Python {first['machine']['python']}; DuckDB "
-        f"threads {first['duckdb']['threads']}, memory_limit {first['duckdb']['memory_limit']}.",
+        f"threads {first['duckdb']['threads']}, memory_limit {first['duckdb']['memory_limit']}"
+        + (f"; dbt threads {first['dbt_threads']}." if "dbt_threads" in first else "."),
     ]
     return "\n".join(lines)
 
