@@ -33,7 +33,7 @@ from bench.breakdown import breakdown
 from bench.measure import Figures, measure
 from bench.report import write_report
 from bench.sizes import SIZES
-from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_DBT_THREADS, REPO_ROOT
 
 BIN = Path(sys.executable).parent
 
@@ -190,8 +190,7 @@ def run(
             "python": platform.python_version(),
         },
         "duckdb": {"threads": threads, "memory_limit": memory_limit},
-        # dbt's concurrent models (dbt_project/profiles.yml reads the same variable and default)
-        "dbt_threads": int(os.environ.get("TRUEFANS_DBT_THREADS", "1")),
+        "dbt_threads": int(os.environ.get("TRUEFANS_DBT_THREADS", DEFAULT_DBT_THREADS)),
         "steps": [f.as_dict() for f in steps],
         "phases_s": state["phases_s"],  # Dagster step time by kind, from the runs' step stats
         "generator_interactions_per_s": round(interactions / by["0"].wall_s),

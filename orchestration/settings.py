@@ -18,8 +18,10 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 DATA_DIR = REPO_ROOT / "data"
 
+# dbt_project/profiles.yml repeats these defaults (Jinja cannot import them); a test keeps both equal.
 DEFAULT_THREADS = 2
 DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_DBT_THREADS = 1  # dbt models built side by side (TRUEFANS_DBT_THREADS)
 SERVING_FILE_NAME = "serving.duckdb"
 REPORT_DIR_NAME = "report"
 

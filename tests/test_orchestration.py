@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,10 +16,25 @@ from orchestration.dbt_project import build_args
 from orchestration.ingest.contract import ENTITIES
 from orchestration.schedules import nightly_refresh_schedule, partition_for
 from orchestration.sensors import new_dump_sensor
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    DEFAULT_DBT_THREADS,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_THREADS,
+)
 
 
 def test_build_args_defaults_to_a_plain_build() -> None:
     assert build_args() == ["build"]
+
+
+def test_dbt_profile_defaults_match_the_settings() -> None:
+    """A hand-run dbt without the variables must get the engine settings the pipeline uses."""
+    profile = (DBT_PROJECT_DIR / "profiles.yml").read_text()
+    defaults = dict(re.findall(r"env_var\('(TRUEFANS_[A-Z_]+)', '([^']*)'\)", profile))
+    assert defaults["TRUEFANS_DBT_THREADS"] == str(DEFAULT_DBT_THREADS)
+    assert defaults["TRUEFANS_DUCKDB_THREADS"] == str(DEFAULT_THREADS)
+    assert defaults["TRUEFANS_DUCKDB_MEMORY_LIMIT"] == DEFAULT_MEMORY_LIMIT
 
 
 def test_build_args_full_refresh_select_and_vars() -> None:
