@@ -224,3 +224,41 @@ def test_follow_churners_who_left_are_in_fct_follow_churn(pipeline) -> None:
         assert bad == []
     finally:
         con.close()
+
+
+def _lockstep_links(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select * from intermediate.int_lockstep_links order by all").fetchall()
+    finally:
+        con.close()
+
+
+def test_lockstep_links_do_not_depend_on_the_pair_chunks(pipeline, tmp_path: Path) -> None:
+    """int_lockstep_links runs its pair search in var('lockstep_pair_chunks') statements, one per
+    hash bucket of the first actor, to bound memory; one statement must find the same links."""
+    import os
+    import shutil
+    import subprocess
+
+    from orchestration.resources import dbt_executable
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(pipeline[0].warehouse, warehouse)
+    chunked = _lockstep_links(warehouse)
+    assert len(chunked) >= 10  # the generated like farms link
+    done = subprocess.run(
+        [
+            dbt_executable(),
+            *("run", "--select", "int_lockstep_links", "--profiles-dir", "."),
+            *("--vars", "{lockstep_pair_chunks: 1}", "--target-path", str(tmp_path / "target")),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "TRUEFANS_WAREHOUSE": str(warehouse)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert _lockstep_links(warehouse) == chunked

@@ -3,7 +3,7 @@
 -- least var('lockstep_min_excess') (CopyCatch, Beutel et al. 2013; SynchroTrap, Cao et al.
 -- 2014): a farm's likes arrive together, organic likes spread over hours. Targets are posts
 -- (likes) and accounts (observed follows).
--- Bucketing by target and time first keeps the pair search of int_lockstep_members small;
+-- Bucketing by target and time first keeps the pair search of int_lockstep_links small;
 -- moments above var('lockstep_max_actors') are crowds (a viral post), not a group, and skipped.
 with
 
@@ -65,6 +65,14 @@ excesses as (
     from densities
 ),
 
+dense_actions as (
+    select *
+    from excesses
+    where
+        excess_actors >= {{ var('lockstep_min_excess') }}
+        and actors_nearby <= {{ var('lockstep_max_actors') }}
+),
+
 final as (
     select
         platform,
@@ -74,11 +82,9 @@ final as (
         acted_at,
         acted_epoch,
         actors_nearby,
-        actor_targets
-    from excesses
-    where
-        excess_actors >= {{ var('lockstep_min_excess') }}
-        and actors_nearby <= {{ var('lockstep_max_actors') }}
+        actor_targets,
+        count(*) over (partition by platform, action_kind, actor_id) as dense_targets
+    from dense_actions
 )
 
 select * from final
