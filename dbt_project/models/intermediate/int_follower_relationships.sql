@@ -1,7 +1,7 @@
 -- One row per (tracked account, follower) pair ever seen in the follow data: when the first
 -- follow was seen, whether that was a real follow or only the first snapshot (baseline, time
--- unknown), when the last spell ended, how many spells there were, and whether the tracked
--- account follows back.
+-- unknown), when the last spell ended, how many spells there were, whether the tracked
+-- account follows back, and the follower's first engagement with it.
 with
 
 spells as (
@@ -33,6 +33,16 @@ follows_back as (
     where unfollowed_at is null
 ),
 
+first_engagements as (
+    select
+        platform,
+        account_id,
+        engager_id,
+        min(day_number) as first_engaged_day
+    from {{ ref('int_engager_daily') }}
+    group by platform, account_id, engager_id
+),
+
 pairs as (
     select
         platform,
@@ -62,13 +72,19 @@ final as (
         pairs.is_current_follower,
         pairs.first_day,
         pairs.spell_count,
-        follows_back.follower_id is not null as is_followed_back
+        follows_back.follower_id is not null as is_followed_back,
+        first_engagements.first_engaged_day
     from pairs
     left join follows_back
         on
             pairs.platform = follows_back.platform
             and pairs.account_id = follows_back.account_id
             and pairs.follower_id = follows_back.follower_id
+    left join first_engagements
+        on
+            pairs.platform = first_engagements.platform
+            and pairs.account_id = first_engagements.account_id
+            and pairs.follower_id = first_engagements.engager_id
 )
 
 select * from final

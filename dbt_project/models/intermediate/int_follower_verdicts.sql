@@ -75,14 +75,6 @@ lockstep as (
     group by platform, actor_id
 ),
 
-engagers as (
-    select distinct
-        platform,
-        account_id,
-        engager_id
-    from {{ ref('int_engager_daily') }}
-),
-
 burst_arrivals as (
     select
         spells.platform,
@@ -121,7 +113,7 @@ flags as (
         churn.other_accounts_churned,
         churn.follow_cycles,
         lockstep.group_id as lockstep_group_id,
-        engagers.engager_id is null as is_ghost,
+        relationships.first_engaged_day is null as is_ghost,
         coalesce(profiles.lang != tracked.home_lang, false) as is_off_market,
         coalesce(
             profiles.followers_count > {{ var('influencer_min_followers') }}
@@ -155,11 +147,6 @@ flags as (
         on
             relationships.platform = lockstep.platform
             and relationships.follower_id = lockstep.actor_id
-    left join engagers
-        on
-            relationships.platform = engagers.platform
-            and relationships.account_id = engagers.account_id
-            and relationships.follower_id = engagers.engager_id
     left join profiles
         on
             relationships.platform = profiles.platform
@@ -170,32 +157,6 @@ flags as (
             and relationships.account_id = tracked.account_id
 ),
 
-reason_parts as (
-    {%- for condition, reason in reason_parts %}
-        select
-            platform,
-            account_id,
-            follower_id,
-            {{ loop.index }} as part,
-            {{ reason }} as reason
-        from flags
-        where {{ condition }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-),
-
-reasons as (
-    select
-        platform,
-        account_id,
-        follower_id,
-        {{ dbt.listagg('reason', "'; '", 'order by part') }} as reasons
-    from reason_parts
-    group by platform, account_id, follower_id
-),
-
 churners as (
     select
         *,
@@ -203,20 +164,22 @@ churners as (
     from flags
 ),
 
+-- one pass over flags: DuckDB holds a CTE read more than once in memory, which at the L
+-- benchmark size (5.6 million followers) ran out of its memory limit
 classified as (
     select
-        churners.*,
-        churners.is_profile_suspicious
-        or churners.is_bought
-        or churners.is_follow_churner
-        or churners.lockstep_group_id is not null as is_suspicious,
-        reasons.reasons as suspicion_reasons
+        *,
+        is_profile_suspicious
+        or is_bought
+        or is_follow_churner
+        or lockstep_group_id is not null as is_suspicious,
+        nullif(concat_ws(
+            '; ',
+            {%- for condition, reason in reason_parts %}
+                case when {{ condition }} then {{ reason }} end{{ ',' if not loop.last }}
+            {%- endfor %}
+        ), '') as suspicion_reasons
     from churners
-    left join reasons
-        on
-            churners.platform = reasons.platform
-            and churners.account_id = reasons.account_id
-            and churners.follower_id = reasons.follower_id
 ),
 
 final as (
