@@ -164,8 +164,10 @@ churners as (
     from flags
 ),
 
--- one pass over flags: DuckDB holds a CTE read more than once in memory, which at the L
--- benchmark size (5.6 million followers) ran out of its memory limit
+-- one pass over flags (DuckDB may hold a CTE read several times in memory). The ghost flag
+-- reads first_engaged_day from int_follower_relationships: joining these wide rows with every
+-- (account, engager) pair ran out of the 4GB memory_limit at 2x the M benchmark (5.6 million
+-- followers; docs/benchmarks.md)
 classified as (
     select
         *,
