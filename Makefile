@@ -48,14 +48,14 @@ browser:  ## install Debian's chromium for the browser tests (headless; Playwrig
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium"; exit 1; }
 
 test: install browser  ## lint (ruff, sqlfluff), then the whole test suite
-	$(BIN)/ruff check orchestration tests bench
-	$(BIN)/ruff format --check orchestration tests bench
+	$(BIN)/ruff check orchestration simulator evaluation tests bench
+	$(BIN)/ruff format --check orchestration simulator evaluation tests bench
 	$(SQLFLUFF) lint models --templater dbt
 	$(BIN)/python -m pytest
 
 fix: install  ## apply ruff and sqlfluff fixes
-	$(BIN)/ruff format orchestration tests bench
-	$(BIN)/ruff check --fix orchestration tests bench
+	$(BIN)/ruff format orchestration simulator evaluation tests bench
+	$(BIN)/ruff check --fix orchestration simulator evaluation tests bench
 	$(SQLFLUFF) fix models --templater dbt
 
 SIZE ?= S

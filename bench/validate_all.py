@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from orchestration.checks.ge_checks import SUITES
+from orchestration.defs.checks import SUITES
 from orchestration.quality.ge import validate_table
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.catalog import ASSETS, CHECKS
-from orchestration.jobs import nightly_refresh
-from orchestration.resources import build_resources
-from orchestration.schedules import nightly_refresh_schedule
-from orchestration.sensors import new_dump_sensor
+from orchestration.defs.catalog import ASSETS, CHECKS
+from orchestration.defs.jobs import nightly_refresh
+from orchestration.defs.resources import build_resources
+from orchestration.defs.schedules import nightly_refresh_schedule
+from orchestration.defs.sensors import new_dump_sensor
 
 defs = dg.Definitions(
     assets=ASSETS,

@@ -18,16 +18,16 @@ from typing import Any
 import dagster as dg
 from rich.console import Console
 
-from orchestration import kpis, progress
-from orchestration.assets.docs import DOCS_FILE, dbt_docs_dir
-from orchestration.assets.serving import SERVING_KEY
-from orchestration.catalog import ASSETS, CHECKS
+from orchestration.cli import kpis, progress
+from orchestration.cli.run_progress import LOGGER_NAME, showing, step_progress
+from orchestration.defs.catalog import ASSETS, CHECKS
+from orchestration.defs.docs import DOCS_FILE, dbt_docs_dir
+from orchestration.defs.jobs import nightly_refresh
+from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
+from orchestration.defs.resources import build_resources
+from orchestration.defs.serving import SERVING_KEY
 from orchestration.ingest.discovery import discover
-from orchestration.jobs import nightly_refresh
-from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.quality.ge import data_docs_index
-from orchestration.resources import build_resources
-from orchestration.run_progress import LOGGER_NAME, showing, step_progress
 from orchestration.settings import DATA_DIR, Settings
 from orchestration.warehouse import connection
 

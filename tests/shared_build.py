@@ -17,9 +17,9 @@ import dagster as dg
 import pytest
 from filelock import FileLock
 
-from orchestration.generate import SimConfig, generate
 from orchestration.pipeline import RunSummary, run_pipeline
 from orchestration.settings import Settings
+from simulator import SimConfig, generate
 
 CONFIG = SimConfig(seed=11, tracked=3, accounts=3_000, days=8)
 

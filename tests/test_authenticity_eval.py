@@ -13,12 +13,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.evaluate.command import evaluate_real, evaluate_warehouse
-from orchestration.evaluate.realdata import default_realdata_dir, write_real_landing
-from orchestration.generate import generate
-from orchestration.generate.config import SimConfig
+from evaluation.command import evaluate_real, evaluate_warehouse
+from evaluation.realdata import default_realdata_dir, write_real_landing
 from orchestration.pipeline import run_pipeline
 from orchestration.settings import Settings
+from simulator import generate
+from simulator.config import SimConfig
 
 F1_BARS = {"bought": 0.95, "follow_churner": 0.90, "like_farm_post": 0.90}
 MCC_BARS = {"cresci2015": 0.95, "srf2017": 0.60}

@@ -16,11 +16,11 @@ import pytest
 from bad_input_corpus import CASES, CONTRACT_COLUMNS, Case, Context
 from table_checksums import schema_checksums
 
-from orchestration.generate import SimConfig, generate
 from orchestration.ingest.loader import load_partition
 from orchestration.pipeline import run_pipeline
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
+from simulator import SimConfig, generate
 
 INGEST_CONTEXT = Context("twitter", "1", "p1", "2026-01-05", "2026-01-03")
 

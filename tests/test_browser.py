@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.cli import main
+from orchestration.cli.main import main
 from orchestration.settings import REPO_ROOT
 from tests.shared_build import pipeline_build
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.cli import main
+from orchestration.cli.main import main
 
 
 def test_missing_landing_root_is_one_clear_error(tmp_path: Path, capsys) -> None:
@@ -108,7 +108,14 @@ def test_cli_errors_reach_the_shell_as_one_line_and_exit_code_2(tmp_path: Path) 
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "serve-info", "--serving", str(tmp_path / "x")],
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli.main",
+            "serve-info",
+            "--serving",
+            str(tmp_path / "x"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

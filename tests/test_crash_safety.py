@@ -48,7 +48,7 @@ def _truefans_run(landing: Path, warehouse: Path, *args: str, kill_at: str | Non
     env.pop(ENV, None)
     if kill_at:
         env[ENV] = kill_at
-    command = [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(landing)]
+    command = [sys.executable, "-m", "orchestration.cli.main", "run", "--landing", str(landing)]
     return subprocess.run(
         [*command, "--warehouse", str(warehouse), *args],
         env=env,

@@ -10,11 +10,11 @@ import duckdb
 import numpy as np
 import pytest
 
-from orchestration.cli import build_parser, main
-from orchestration.evaluate import crossval, metrics, weights
-from orchestration.evaluate.command import evaluate_real, evaluate_warehouse
-from orchestration.generate.cli_args import config_from_args
+from evaluation import crossval, metrics, weights
+from evaluation.command import evaluate_real, evaluate_warehouse
+from orchestration.cli.main import build_parser, main
 from orchestration.warehouse import WarehouseError, connection
+from simulator.cli_args import config_from_args
 
 # (platform, account_id, follower_id, is_bought, is_follow_churner, is_suspicious)
 AUTHENTICITY = [

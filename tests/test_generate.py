@@ -1,4 +1,4 @@
-"""The data simulator (`orchestration.generate`): determinism, landing contract, ground truth.
+"""The data simulator (`simulator`): determinism, landing contract, ground truth.
 
 Small worlds, generated once per module; every check reads the files back with DuckDB.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.generate import SimConfig, generate
-from orchestration.generate.cli_args import add_arguments, config_from_args
 from orchestration.ingest.contract import INTERACTION_KINDS
+from simulator import SimConfig, generate
+from simulator.cli_args import add_arguments, config_from_args
 
 SMALL = SimConfig(seed=7, tracked=4, accounts=3_000, days=8, part_rows=400)
 CONTRACT = {
@@ -652,7 +652,7 @@ def test_existing_output_is_kept_unless_overwrite(tmp_path: Path) -> None:
 def test_event_times_step_around_the_snapshot_instant() -> None:
     import numpy as np
 
-    from orchestration.generate.audience import after_snapshot, before_snapshot
+    from simulator.audience import after_snapshot, before_snapshot
 
     t = np.array([86_399, 86_400 + 86_399, 5, 86_398])
     assert before_snapshot(t).tolist() == [86_398, 2 * 86_400 - 2, 5, 86_398]

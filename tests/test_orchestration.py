@@ -12,10 +12,10 @@ import dagster as dg
 import pytest
 from landing_helpers import write
 
-from orchestration.dbt_project import build_args
+from orchestration.defs.dbt_project import build_args
+from orchestration.defs.schedules import nightly_refresh_schedule, partition_for
+from orchestration.defs.sensors import new_dump_sensor
 from orchestration.ingest.contract import ENTITIES
-from orchestration.schedules import nightly_refresh_schedule, partition_for
-from orchestration.sensors import new_dump_sensor
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     DEFAULT_DBT_THREADS,
@@ -168,7 +168,7 @@ def test_dbt_version_from_metadata_matches_the_dbt_executable() -> None:
     import re
     import subprocess
 
-    from orchestration.resources import TrueFansDbtCliResource, dbt_executable
+    from orchestration.defs.resources import TrueFansDbtCliResource, dbt_executable
     from orchestration.settings import DBT_PROJECT_DIR
 
     resource = TrueFansDbtCliResource(
@@ -181,7 +181,7 @@ def test_dbt_version_from_metadata_matches_the_dbt_executable() -> None:
 
 
 def test_first_dump_date_of_a_run_comes_from_its_partition_tags() -> None:
-    from orchestration.partitions import first_dump_date_of_run
+    from orchestration.defs.partitions import first_dump_date_of_run
 
     assert first_dump_date_of_run({"dagster/partition": "2026-01-05"}) == dt.date(2026, 1, 5)
     assert first_dump_date_of_run(
@@ -196,7 +196,7 @@ def test_first_dump_date_of_a_run_comes_from_its_partition_tags() -> None:
 
 
 def test_run_environment_makes_incremental_models_reprocess_from_the_run_start() -> None:
-    from orchestration.dbt_project import run_environment
+    from orchestration.defs.dbt_project import run_environment
 
     assert run_environment(dt.date(2026, 1, 2)) == {"TRUEFANS_REPROCESS_FROM": "2026-01-02"}
     assert run_environment(None) == {}

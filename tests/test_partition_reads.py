@@ -20,9 +20,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.generate import SimConfig, generate
 from orchestration.pipeline import run_pipeline
 from orchestration.settings import Settings
+from simulator import SimConfig, generate
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from orchestration import progress
-from orchestration.run_progress import LOGGER_NAME, showing, step_progress
+from orchestration.cli import progress
+from orchestration.cli.run_progress import LOGGER_NAME, showing, step_progress
 
 
 def test_bars_only_on_a_terminal_and_never_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,9 +20,9 @@ import pytest
 from rich.console import Console
 from shared_build import pipeline_build
 
+from orchestration.cli.summary import print_summary
 from orchestration.pipeline import RunSummary, run_pipeline
 from orchestration.settings import Settings
-from orchestration.summary import print_summary
 
 SUITE = "marts_fct_post_engagement"
 

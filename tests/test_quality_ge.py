@@ -571,7 +571,7 @@ def test_suites_cover_every_raw_table_and_contract_mart_with_severities() -> Non
 
 
 def test_every_suite_is_a_blocking_check_on_an_asset_of_the_definitions(tmp_path: Path) -> None:
-    from orchestration.checks.ge_checks import SUITES, ge_checks
+    from orchestration.defs.checks import SUITES, ge_checks
     from orchestration.pipeline import definitions_for
     from orchestration.settings import Settings
 
@@ -617,7 +617,7 @@ def _summary(*severities: str) -> ValidationSummary:
 def test_check_outcome_maps_expectation_severity_to_dagster(
     severities: tuple[str, ...], passed: bool, severity: str | None
 ) -> None:
-    from orchestration.checks.ge_checks import check_outcome
+    from orchestration.defs.checks import check_outcome
 
     outcome_passed, outcome_severity = check_outcome(_summary(*severities))
     assert outcome_passed is passed
@@ -653,8 +653,8 @@ def tampered(demo, tmp_path: Path, *statements: str) -> Path:
 
 def run_check(warehouse: Path, suite: str) -> dg.AssetCheckResult:
     """The Dagster asset check of `suite`, invoked directly on `warehouse`."""
-    from orchestration.checks.ge_checks import SUITES, build_ge_check
-    from orchestration.resources import WarehouseResource
+    from orchestration.defs.checks import SUITES, build_ge_check
+    from orchestration.defs.resources import WarehouseResource
 
     (binding,) = [b for b in SUITES if b.suite == suite]
     resource = WarehouseResource(

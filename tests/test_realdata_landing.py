@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from landing_helpers import open_warehouse
 
-from orchestration.evaluate.realdata import (
+from evaluation.realdata import (
     REAL_SETS,
     SRF_LABELLED,
     default_realdata_dir,

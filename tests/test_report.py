@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import main
+from orchestration.cli.main import main
 from orchestration.report.data import AUDIENCE_CLASSES
 from orchestration.report.render import _environment, render_account
 from tests.report_html import read_page

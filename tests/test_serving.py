@@ -16,10 +16,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.assets.checks import QUALITY_GATE_KEY, quality_gate
-from orchestration.assets.serving import SERVING_KEY, mart_keys, serving_marts
-from orchestration.cli import main
-from orchestration.resources import ServingResource, WarehouseResource
+from orchestration.cli.main import main
+from orchestration.defs.gate import QUALITY_GATE_KEY, quality_gate
+from orchestration.defs.resources import ServingResource, WarehouseResource
+from orchestration.defs.serving import SERVING_KEY, mart_keys, serving_marts
 from orchestration.serving import publish as publish_module  # the module
 from orchestration.serving.info import read_serving_info
 from orchestration.serving.publish import CheckSummary, PublishError, publish, sql_literal

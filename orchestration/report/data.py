@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from orchestration.kpis import account_kpis, authenticity_kpis
+from orchestration.cli.kpis import account_kpis, authenticity_kpis
 from orchestration.quality.suite_specs import AUDIENCE_CLASSES  # the report shows them in order
 
 TOP_SUSPICIOUS = 25

@@ -13,7 +13,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from orchestration import progress
+from orchestration.cli import progress
 from orchestration.report import charts
 from orchestration.report.data import Account, AccountData, account_data, comparison
 from orchestration.report.data import tracked_accounts as list_accounts

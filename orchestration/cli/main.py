@@ -1,0 +1,232 @@
+"""`truefans`: generate demo dumps, run the pipeline, print what happened."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR, Settings
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from simulator import generate
+    from simulator.cli_args import config_from_args
+
+    cfg = config_from_args(args)
+    summary = generate(
+        cfg, Path(args.landing), Path(args.truth), progress=not args.quiet, overwrite=args.overwrite
+    )
+    print(f"landing dumps: {Path(args.landing).resolve()}")
+    print(f"ground truth:  {Path(args.truth).resolve()}")
+    for key, value in summary.items():
+        if isinstance(value, (int, float, str)):
+            print(f"  {key}: {value}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.landing:
+        os.environ["TRUEFANS_LANDING"] = str(Path(args.landing).resolve())
+    if args.warehouse:
+        os.environ["TRUEFANS_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+    settings = Settings.from_env()
+    if not settings.landing.is_dir():
+        print(f"error: landing root not found: {settings.landing}", file=sys.stderr)
+        return 2
+    from orchestration.warehouse import preflight
+
+    preflight(settings.warehouse)  # locked, damaged, unwritable: one line, exit code 2
+    from orchestration.cli.summary import print_summary
+    from orchestration.pipeline import run_pipeline
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_file = None if args.verbose else settings.warehouse.parent / "logs" / f"run-{stamp}.log"
+    instance = None  # run_pipeline's default: the persistent DAGSTER_HOME instance
+    if not (args.record or os.environ.get("TRUEFANS_RECORD_RUNS") == "1"):
+        import dagster as dg
+
+        instance = dg.DagsterInstance.ephemeral()
+    summary = run_pipeline(
+        settings,
+        args.date,
+        instance=instance,
+        log_level="INFO",
+        log_file=log_file,
+        show_progress=not (args.verbose or args.quiet),
+    )
+    print_summary(summary, settings)
+    return 0 if summary.success and not summary.checks_failed else 1
+
+
+def _serve_info(args: argparse.Namespace) -> int:
+    from orchestration.serving.info import format_serving_info, read_serving_info
+
+    path = Path(args.serving).resolve() if args.serving else Settings.from_env().serving_path
+    print(format_serving_info(read_serving_info(path)))  # ServingError: one line, exit code 2
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from orchestration.report.render import write_reports
+
+    settings = Settings.from_env()
+    serving = Path(args.serving).resolve() if args.serving else settings.serving_path
+    out = Path(args.out).resolve() if args.out else settings.report_dir
+    result = write_reports(serving, out, account=args.account, show_progress=not args.quiet)
+    for key, page in result.pages.items():
+        print(f"{key}: {page}")
+    print(f"index: {result.index}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from evaluation.command import run_evaluate
+
+    return run_evaluate(args)
+
+
+def _learn_weights(args: argparse.Namespace) -> int:
+    from evaluation.command import run_learn_weights
+
+    return run_learn_weights(args)
+
+
+def _add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where `evaluate` and `learn-weights` get their warehouses: built, or given."""
+    parser.add_argument(
+        "--warehouse",
+        help="score this warehouse (built from --truth's dumps) instead of generating",
+    )
+    parser.add_argument("--truth", help="the generator's truth folder of --warehouse")
+    parser.add_argument(
+        "--skip-real", action="store_true", help="leave out the real labelled data sets"
+    )
+    parser.add_argument(
+        "--realdata", help="folder of the real data sets (default: ../shared/realdata)"
+    )
+    parser.add_argument(
+        "--workdir", help="build dumps and warehouses here and keep them (default: a temp dir)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    from simulator.cli_args import add_arguments
+
+    add_arguments(parser)
+
+
+LEARN_SEED = 7
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="truefans", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="simulate a social platform and write landing dumps")
+    gen.add_argument(
+        "--landing", default=os.environ.get("TRUEFANS_LANDING", str(DATA_DIR / "landing"))
+    )
+    gen.add_argument(
+        "--truth", default=str(DATA_DIR / "truth"), help="ground truth (never under --landing)"
+    )
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    gen.add_argument(
+        "--overwrite", action="store_true", help="replace dumps and truth already in those folders"
+    )
+    from simulator.cli_args import add_arguments
+
+    add_arguments(gen)
+    gen.set_defaults(func=_generate)
+
+    run = sub.add_parser("run", help="load the landing root and build every mart through Dagster")
+    run.add_argument("--landing", help="landing root (default $TRUEFANS_LANDING or data/landing)")
+    run.add_argument(
+        "--warehouse", help="DuckDB file (default $TRUEFANS_WAREHOUSE or data/warehouse.duckdb)"
+    )
+    run.add_argument("--date", type=dt.date.fromisoformat, help="only this dump date (YYYY-MM-DD)")
+    run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--record",
+        action="store_true",
+        help="record the run in DAGSTER_HOME so `dagster dev` shows it (slower: about 15 s of "
+        "SQLite writes; also TRUEFANS_RECORD_RUNS=1)",
+    )
+    run.set_defaults(func=_run)
+
+    serve = sub.add_parser(
+        "serve-info",
+        help="show the published serving file: version, build time, newest dump date, tables, "
+        "check summary (opened read-only)",
+    )
+    serve.add_argument(
+        "--serving",
+        help="serving file (default $TRUEFANS_SERVING or serving.duckdb beside the warehouse)",
+    )
+    serve.set_defaults(func=_serve_info)
+
+    report = sub.add_parser(
+        "report",
+        help="write the static HTML audit report (one page per tracked account and an index) "
+        "from the serving file; it opens from disk, offline",
+    )
+    report.add_argument(
+        "--account", help="only this tracked account: its id, its handle or platform:id"
+    )
+    report.add_argument(
+        "--out",
+        help="folder for the pages (default $TRUEFANS_REPORT_DIR or report/ beside "
+        "the serving file)",
+    )
+    report.add_argument(
+        "--serving",
+        help="serving file (default $TRUEFANS_SERVING or serving.duckdb beside the warehouse)",
+    )
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.set_defaults(func=_report)
+
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="score the authenticity marts against generated truth and real labelled followers",
+    )
+    _add_build_arguments(evaluate)
+    evaluate.add_argument("--out-json", help="also write every metric to this JSON file")
+    evaluate.set_defaults(func=_evaluate)
+
+    learn = sub.add_parser(
+        "learn-weights",
+        help="fit the authenticity signal weights (logistic regression) and write the dbt seed; "
+        f"generated data uses --seed {LEARN_SEED} unless given, so `evaluate` (seed 42) is "
+        "out of sample",
+    )
+    _add_build_arguments(learn)
+    learn.add_argument(
+        "--out",
+        default=str(DBT_PROJECT_DIR / "seeds" / "authenticity_weights.csv"),
+        help="seed CSV to write (default: dbt_project/seeds/authenticity_weights.csv)",
+    )
+    learn.add_argument(
+        "--l2", type=float, default=1.0, help="L2 penalty on the signal weights (default: 1.0)"
+    )
+    # Learn on another seed than `evaluate` scores (42), so its figures are out of sample.
+    learn.set_defaults(func=_learn_weights, sim_seed=LEARN_SEED)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from orchestration.warehouse import WarehouseError
+
+    try:
+        return int(args.func(args))
+    except (WarehouseError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
