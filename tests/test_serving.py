@@ -20,9 +20,10 @@ from orchestration.cli.main import main
 from orchestration.defs.gate import QUALITY_GATE_KEY, quality_gate
 from orchestration.defs.resources import ServingResource, WarehouseResource
 from orchestration.defs.serving import SERVING_KEY, mart_keys, serving_marts
+from orchestration.quality.check_summary import CheckSummary
 from orchestration.serving import publish as publish_module  # the module
 from orchestration.serving.info import read_serving_info
-from orchestration.serving.publish import CheckSummary, PublishError, publish, sql_literal
+from orchestration.serving.publish import PublishError, publish, sql_literal
 from orchestration.settings import Settings
 
 ENGINE = {"threads": 1, "memory_limit": "1GB"}

@@ -10,15 +10,13 @@ landing -> raw -> staging -> intermediate -> marts -> checks -> serving.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations at runtime.
-from collections.abc import Iterable
-
 import dagster as dg
 from dagster import DagsterEventType
 
 from orchestration.defs.dbt import OWNER, dbt_models
 from orchestration.defs.resources import WarehouseResource
+from orchestration.quality.check_summary import summarize_checks
 from orchestration.quality.ge import data_docs_index
-from orchestration.serving.publish import CheckSummary
 
 QUALITY_GATE_KEY = dg.AssetKey(["checks", "quality_gate"])
 
@@ -29,26 +27,6 @@ def mart_keys(dbt_assets: dg.AssetsDefinition = dbt_models) -> list[dg.AssetKey]
         (key for key in dbt_assets.keys if key.path[0] == "marts"),
         key=lambda key: key.to_user_string(),
     )
-
-
-def summarize_checks(evaluations: Iterable[dg.AssetCheckEvaluation]) -> CheckSummary:
-    """Passed / failed with WARN / failed with ERROR, the last evaluation of each check."""
-    latest: dict[tuple[str, str], dg.AssetCheckEvaluation] = {}
-    for evaluation in evaluations:
-        latest[(evaluation.asset_key.to_user_string(), evaluation.check_name)] = evaluation
-    passed = warned = failed = 0
-    not_passed = []
-    for (asset, name), evaluation in sorted(latest.items()):
-        if evaluation.passed:
-            passed += 1
-            continue
-        severity = evaluation.severity.value
-        if severity == dg.AssetCheckSeverity.WARN.value:
-            warned += 1
-        else:
-            failed += 1
-        not_passed.append(f"{asset} :: {name} ({severity})")
-    return CheckSummary(passed, warned, failed, tuple(not_passed))
 
 
 def run_check_evaluations(

@@ -15,13 +15,9 @@ dump dates the run covers (the serving file is always the whole marts schema).
 import dagster as dg
 
 from orchestration.defs.dbt import OWNER
-from orchestration.defs.gate import (
-    QUALITY_GATE_KEY,
-    mart_keys,
-    run_check_evaluations,
-    summarize_checks,
-)
+from orchestration.defs.gate import QUALITY_GATE_KEY, mart_keys, run_check_evaluations
 from orchestration.defs.resources import ServingResource, WarehouseResource
+from orchestration.quality.check_summary import summarize_checks
 from orchestration.serving.publish import publish
 
 SERVING_KEY = dg.AssetKey(["serving", "marts"])

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.serving.publish import META_TABLE, SCHEMA, CheckSummary, PublishRecord
+from orchestration.quality.check_summary import CheckSummary
+from orchestration.serving.publish import META_TABLE, SCHEMA, PublishRecord
 from orchestration.warehouse import WarehouseError
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.quality.check_summary import CheckSummary
 from orchestration.reliability.faults import kill_point
 from orchestration.warehouse import WarehouseError
 
@@ -71,18 +72,6 @@ META_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 class PublishError(WarehouseError):
     """A publish that could not complete; the serving file is unchanged."""
-
-
-@dataclass(frozen=True)
-class CheckSummary:
-    passed: int = 0
-    warned: int = 0
-    failed: int = 0
-    not_passed: tuple[str, ...] = ()  # "asset :: check (SEVERITY)"
-
-    @property
-    def total(self) -> int:
-        return self.passed + self.warned + self.failed
 
 
 @dataclass(frozen=True)
