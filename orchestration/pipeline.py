@@ -20,7 +20,7 @@ from rich.console import Console
 
 from orchestration.cli import kpis, progress
 from orchestration.cli.run_progress import LOGGER_NAME, showing, step_progress
-from orchestration.defs.catalog import ASSETS, CHECKS
+from orchestration.defs.catalog import CHECKS, build_assets
 from orchestration.defs.docs import DOCS_FILE, dbt_docs_dir
 from orchestration.defs.jobs import nightly_refresh
 from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
@@ -75,11 +75,12 @@ class RunSummary:
 
 
 def definitions_for(settings: Settings) -> dg.Definitions:
+    resources = build_resources(settings)  # first: it exports the settings dbt's parse reads
     return dg.Definitions(
-        assets=ASSETS,
+        assets=build_assets(),
         asset_checks=CHECKS,
         jobs=[nightly_refresh],
-        resources=build_resources(settings),
+        resources=resources,
         loggers={"console": dg.default_loggers()["console"], LOGGER_NAME: step_progress},
     )
 

@@ -103,8 +103,9 @@ def test_sensor_skips_quietly_without_a_landing_root(tmp_path: Path, monkeypatch
 
 
 def test_code_location_loads_with_every_layer() -> None:
-    from orchestration.definitions import defs
+    from orchestration.definitions import defs as load_definitions
 
+    defs = load_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     for entity in ENTITIES:
@@ -152,7 +153,7 @@ def test_code_location_loads_like_dagster_dev_without_the_venv_on_path(tmp_path:
         [
             sys.executable,
             "-c",
-            "from orchestration.definitions import defs; print(len(list(defs.assets)))",
+            "from orchestration.definitions import defs; print(len(list(defs().assets)))",
         ],
         capture_output=True,
         text=True,
@@ -168,7 +169,8 @@ def test_dbt_version_from_metadata_matches_the_dbt_executable() -> None:
     import re
     import subprocess
 
-    from orchestration.defs.resources import TrueFansDbtCliResource, dbt_executable
+    from orchestration.defs.dbt_project import dbt_executable
+    from orchestration.defs.resources import TrueFansDbtCliResource
     from orchestration.settings import DBT_PROJECT_DIR
 
     resource = TrueFansDbtCliResource(

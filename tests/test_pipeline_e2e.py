@@ -139,7 +139,7 @@ def test_dbt_docs_generate_documents_every_contract_column(pipeline, tmp_path: P
     import os
     import subprocess
 
-    from orchestration.defs.resources import dbt_executable
+    from orchestration.defs.dbt_project import dbt_executable
     from orchestration.settings import DBT_PROJECT_DIR
 
     settings = pipeline[0]
@@ -241,7 +241,7 @@ def test_lockstep_links_do_not_depend_on_the_pair_chunks(pipeline, tmp_path: Pat
     import shutil
     import subprocess
 
-    from orchestration.defs.resources import dbt_executable
+    from orchestration.defs.dbt_project import dbt_executable
     from orchestration.settings import DBT_PROJECT_DIR
 
     warehouse = tmp_path / "warehouse.duckdb"

@@ -17,9 +17,11 @@ import duckdb
 import pytest
 
 from orchestration.cli.main import main
-from orchestration.defs.gate import QUALITY_GATE_KEY, quality_gate
+from orchestration.defs.dbt import build_dbt_models
+from orchestration.defs.dbt import mart_keys as dbt_mart_keys
+from orchestration.defs.gate import QUALITY_GATE_KEY, build_quality_gate
 from orchestration.defs.resources import ServingResource, WarehouseResource
-from orchestration.defs.serving import SERVING_KEY, mart_keys, serving_marts
+from orchestration.defs.serving import SERVING_KEY, build_serving_marts
 from orchestration.quality.check_summary import CheckSummary
 from orchestration.serving import publish as publish_module  # the module
 from orchestration.serving.info import read_serving_info
@@ -28,6 +30,11 @@ from orchestration.settings import Settings
 
 ENGINE = {"threads": 1, "memory_limit": "1GB"}
 MARTS = {"dim_accounts", "fct_daily", "v_recent"}  # v_recent is a view in the warehouse
+
+
+def mart_keys() -> list[dg.AssetKey]:
+    """The marts of the real dbt project (its manifest is parsed by `make install`)."""
+    return dbt_mart_keys(build_dbt_models())
 
 
 def build_warehouse(path: Path, big_rows: int = 1_000) -> Path:
@@ -396,7 +403,7 @@ def _gated_definitions(warehouse: Path, serving: Path, error_passes: bool) -> dg
         executor_def=dg.in_process_executor,
     )
     return dg.Definitions(
-        assets=[raw_stub, marts_stub, quality_gate, serving_marts],
+        assets=[raw_stub, marts_stub, build_quality_gate(keys), build_serving_marts(keys)],
         asset_checks=[error_check, warn_check],
         jobs=[job],
         resources={

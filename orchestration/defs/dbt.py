@@ -36,24 +36,38 @@ class TrueFansTranslator(DagsterDbtTranslator):
         return spec
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    dagster_dbt_translator=TrueFansTranslator(),
-    project=dbt_project,
-)
-def dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-):
-    os.environ[PARENT_ENV] = str(os.getpid())  # truefans-dbt dies with this process
-    os.environ.pop(REPROCESS_ENV, None)
-    os.environ.update(run_environment(first_dump_date_of_run(context.run.tags)))
-    invocation = dbt.cli(build_args(), context=context)
-    for event in invocation.stream():
-        yield event
-        kill_point("dbt")  # crash tests only: dbt has finished one model, the rest in flight
-    invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
-    with warehouse.connect(read_only=True) as con:
-        yield from partition_reads(con, invocation_id)
+def build_dbt_models(project: DbtProject = dbt_project) -> dg.AssetsDefinition:
+    """The dbt models, seeds and tests of `project`'s manifest as one multi-asset (built when the
+    code location loads, after the manifest is prepared: importing this module reads nothing)."""
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        dagster_dbt_translator=TrueFansTranslator(),
+        project=project,
+    )
+    def dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ):
+        os.environ[PARENT_ENV] = str(os.getpid())  # truefans-dbt dies with this process
+        os.environ.pop(REPROCESS_ENV, None)
+        os.environ.update(run_environment(first_dump_date_of_run(context.run.tags)))
+        invocation = dbt.cli(build_args(), context=context)
+        for event in invocation.stream():
+            yield event
+            kill_point("dbt")  # crash tests only: dbt has finished one model, the rest in flight
+        invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
+        with warehouse.connect(read_only=True) as con:
+            yield from partition_reads(con, invocation_id)
+
+    return dbt_models
+
+
+def mart_keys(dbt_models: dg.AssetsDefinition) -> list[dg.AssetKey]:
+    """The dbt assets in warehouse schema `marts` (keys are `<schema>/<model>`)."""
+    return sorted(
+        (key for key in dbt_models.keys if key.path[0] == "marts"),
+        key=lambda key: key.to_user_string(),
+    )
 
 
 def partition_reads(con: Any, invocation_id: str) -> list[dg.AssetObservation]:

@@ -1,25 +1,44 @@
-"""The dbt project as Dagster sees it, and the dbt command lines the pipeline runs."""
+"""The dbt project as Dagster sees it, and the dbt command lines the pipeline runs.
+
+Importing this module runs nothing and changes nothing: the manifest is parsed (when missing or
+stale, and on every load under `dagster dev`) by `dbt_project.prepare_if_dev()`, which the code
+location calls when it loads (`orchestration.defs.catalog.build_assets`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
+import shutil
+import sys
 import sysconfig
 from collections.abc import Mapping
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
+from dagster_dbt.errors import DagsterDbtManifestNotFoundError
+from dagster_shared.record import replace
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-# dagster-dbt runs `dbt` from PATH (its preparer does not take an executable); `dagster dev`
-# starts code servers without the venv activated, so put this environment's scripts first.
-_scripts = sysconfig.get_path("scripts")
-if _scripts not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = os.pathsep.join([_scripts, os.environ.get("PATH", "")])
-
 _SOURCE_DIRS = ("models", "macros", "seeds", "tests", "snapshots")
+
+
+def dbt_executable() -> str:
+    """`truefans-dbt` of this environment (dbt that dies with the pipeline, see
+    orchestration/reliability/dbt_child.py), else its plain `dbt`; found even when the venv is not
+    activated (dagster dev starts code servers without the venv's bin on PATH)."""
+    folders = [
+        Path(sysconfig.get_path("scripts")),
+        Path(sys.prefix) / "bin",
+        Path(sys.executable).parent,
+    ]
+    for name in ("truefans-dbt", "dbt"):
+        for folder in folders:
+            if (folder / name).exists():
+                return str(folder / name)
+    return shutil.which("truefans-dbt") or shutil.which("dbt") or "dbt"
 
 
 def manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
@@ -33,12 +52,37 @@ def manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
     return any(p.stat().st_mtime > built for p in sources if p.exists())
 
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()  # `dagster dev` re-parses on reload
-# A fresh clone has no manifest, and an edited model makes it stale (a new model or seed would
-# be unknown to the asset graph): parse so the code location always matches the project.
-if manifest_is_stale(Path(DBT_PROJECT_DIR), dbt_project.manifest_path):
-    dbt_project.preparer.prepare(dbt_project)
+class TrueFansPreparer(DagsterDbtProjectPreparer):
+    """dagster-dbt's preparer, with two differences.
+
+    * It parses with this environment's dbt (`dbt_executable()`): dagster-dbt's own runs `dbt`
+      from PATH, and `dagster dev` starts code servers without the venv on PATH.
+    * `prepare_if_dev` also parses outside `dagster dev` when the manifest is stale: a fresh
+      clone has none, and a new model or seed must be in the asset graph without a manual parse.
+    """
+
+    def prepare_if_dev(self, project: DbtProject) -> None:
+        if self.using_dagster_dev() or manifest_is_stale(
+            project.project_dir, project.manifest_path
+        ):
+            self.prepare(project)
+        if not project.manifest_path.exists():
+            raise DagsterDbtManifestNotFoundError(f"no manifest at {project.manifest_path}")
+
+    # dagster-dbt's hook (pinned version, see requirements.lock): the same parse, our executable.
+    def _prepare_manifest(self, project: DbtProject) -> None:
+        from orchestration.defs.resources import TrueFansDbtCliResource  # it imports this module
+
+        resource = TrueFansDbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+        resource.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        self._invalidate_seeds_in_partial_parse(project)
+
+
+# DbtProject takes no preparer argument; `replace` sets the field, bypassing its constructor.
+dbt_project: DbtProject = replace(
+    DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR),
+    preparer=TrueFansPreparer(),
+)
 
 
 def build_args(

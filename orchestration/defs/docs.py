@@ -6,12 +6,13 @@ Expectations' Data Docs are written by the checks themselves (orchestration/defs
 """
 
 # No `from __future__ import annotations`: Dagster inspects the context annotations at runtime.
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.defs.dbt import OWNER, dbt_models
+from orchestration.defs.dbt import OWNER
 from orchestration.defs.dbt_project import dbt_project
 from orchestration.defs.resources import WarehouseResource
 
@@ -27,25 +28,30 @@ def docs_generate_args(target_path: Path) -> list[str]:
     return ["docs", "generate", "--static", "--target-path", str(target_path)]
 
 
-@dg.asset(
-    key=dg.AssetKey(["docs", "dbt_docs"]),
-    group_name="serving",
-    owners=[OWNER],
-    deps=[key for key in dbt_models.keys if key.path[0] == "marts"],
-    description="dbt docs (static HTML: models, columns, tests, lineage, catalog) of this build.",
-)
-def dbt_docs(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    target = dbt_docs_dir(warehouse.path)
-    if not warehouse.build_docs:
-        context.log.info("dbt docs skipped (TRUEFANS_DOCS=0)")
-        return dg.MaterializeResult(metadata={"skipped": True})
-    dbt.cli(docs_generate_args(target), manifest=dbt_project.manifest_path).wait()
-    index = target / DOCS_FILE
-    if not index.is_file():
-        raise FileNotFoundError(f"dbt docs generate did not write {index}")
-    context.log.info(f"dbt docs: {index}")
-    return dg.MaterializeResult(
-        metadata={"path": dg.MetadataValue.path(str(index)), "bytes": index.stat().st_size}
+def build_dbt_docs(marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
+    """`docs/dbt_docs`, generated after every mart in `marts`."""
+
+    @dg.asset(
+        key=dg.AssetKey(["docs", "dbt_docs"]),
+        group_name="serving",
+        owners=[OWNER],
+        deps=list(marts),
+        description="dbt docs (static HTML: models, columns, tests, lineage, catalog) of this build.",
     )
+    def dbt_docs(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        target = dbt_docs_dir(warehouse.path)
+        if not warehouse.build_docs:
+            context.log.info("dbt docs skipped (TRUEFANS_DOCS=0)")
+            return dg.MaterializeResult(metadata={"skipped": True})
+        dbt.cli(docs_generate_args(target), manifest=dbt_project.manifest_path).wait()
+        index = target / DOCS_FILE
+        if not index.is_file():
+            raise FileNotFoundError(f"dbt docs generate did not write {index}")
+        context.log.info(f"dbt docs: {index}")
+        return dg.MaterializeResult(
+            metadata={"path": dg.MetadataValue.path(str(index)), "bytes": index.stat().st_size}
+        )
+
+    return dbt_docs

@@ -10,23 +10,17 @@ landing -> raw -> staging -> intermediate -> marts -> checks -> serving.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations at runtime.
+from collections.abc import Sequence
+
 import dagster as dg
 from dagster import DagsterEventType
 
-from orchestration.defs.dbt import OWNER, dbt_models
+from orchestration.defs.dbt import OWNER
 from orchestration.defs.resources import WarehouseResource
 from orchestration.quality.check_summary import summarize_checks
 from orchestration.quality.ge import data_docs_index
 
 QUALITY_GATE_KEY = dg.AssetKey(["checks", "quality_gate"])
-
-
-def mart_keys(dbt_assets: dg.AssetsDefinition = dbt_models) -> list[dg.AssetKey]:
-    """The dbt assets in warehouse schema `marts` (keys are `<schema>/<model>`)."""
-    return sorted(
-        (key for key in dbt_assets.keys if key.path[0] == "marts"),
-        key=lambda key: key.to_user_string(),
-    )
 
 
 def run_check_evaluations(
@@ -41,38 +35,40 @@ def run_check_evaluations(
     return evaluations
 
 
-@dg.asset(
-    key=QUALITY_GATE_KEY,
-    deps=mart_keys(),
-    group_name="checks",
-    kinds={"greatexpectations", "dbt"},
-    owners=[OWNER],
-    description=(
-        "The run's quality gate. Materialized only when no blocking check of the marts failed "
-        "with ERROR (dbt tests of severity error, Great Expectations suites' critical "
-        "expectations); otherwise Dagster skips it and everything served after it. Records how "
-        "many checks of this run passed, warned and failed, which did not pass, and the Great "
-        "Expectations Data Docs of the build."
-    ),
-)
-def quality_gate(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    checks = summarize_checks(run_check_evaluations(context.instance, context.run_id))
-    context.log.info(
-        f"quality gate passed: {checks.passed} checks passed, {checks.warned} warned, "
-        f"{checks.failed} failed without blocking"
+def build_quality_gate(marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
+    """`checks/quality_gate`, downstream of every mart in `marts`."""
+
+    @dg.asset(
+        key=QUALITY_GATE_KEY,
+        deps=list(marts),
+        group_name="checks",
+        kinds={"greatexpectations", "dbt"},
+        owners=[OWNER],
+        description=(
+            "The run's quality gate. Materialized only when no blocking check of the marts failed "
+            "with ERROR (dbt tests of severity error, Great Expectations suites' critical "
+            "expectations); otherwise Dagster skips it and everything served after it. Records how "
+            "many checks of this run passed, warned and failed, which did not pass, and the Great "
+            "Expectations Data Docs of the build."
+        ),
     )
-    metadata: dict[str, object] = {
-        "checks_passed": checks.passed,
-        "checks_warned": checks.warned,
-        "checks_failed": checks.failed,
-        "checks_not_passed": dg.MetadataValue.json(list(checks.not_passed)),
-    }
-    docs = data_docs_index(warehouse.path)
-    if docs.is_file():
-        metadata["data_docs"] = dg.MetadataValue.path(str(docs))
-    return dg.MaterializeResult(metadata=metadata)
+    def quality_gate(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        checks = summarize_checks(run_check_evaluations(context.instance, context.run_id))
+        context.log.info(
+            f"quality gate passed: {checks.passed} checks passed, {checks.warned} warned, "
+            f"{checks.failed} failed without blocking"
+        )
+        metadata: dict[str, object] = {
+            "checks_passed": checks.passed,
+            "checks_warned": checks.warned,
+            "checks_failed": checks.failed,
+            "checks_not_passed": dg.MetadataValue.json(list(checks.not_passed)),
+        }
+        docs = data_docs_index(warehouse.path)
+        if docs.is_file():
+            metadata["data_docs"] = dg.MetadataValue.path(str(docs))
+        return dg.MaterializeResult(metadata=metadata)
 
-
-checks_assets = [quality_gate]
+    return quality_gate

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import importlib.metadata
-import shutil
-import sys
-import sysconfig
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -16,7 +13,7 @@ import duckdb
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from orchestration.defs.dbt_project import dbt_project
+from orchestration.defs.dbt_project import dbt_executable, dbt_project
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 
@@ -75,22 +72,6 @@ class TrueFansDbtCliResource(DbtCliResource):
     @cached_property
     def _cli_version(self) -> version.Version:
         return version.parse(importlib.metadata.version("dbt-core"))
-
-
-def dbt_executable() -> str:
-    """`truefans-dbt` of this environment (dbt that dies with the pipeline, see
-    orchestration/reliability/dbt_child.py), else its plain `dbt`; found even when the venv is not
-    activated (dagster dev starts code servers without the venv's bin on PATH)."""
-    folders = [
-        Path(sysconfig.get_path("scripts")),
-        Path(sys.prefix) / "bin",
-        Path(sys.executable).parent,
-    ]
-    for name in ("truefans-dbt", "dbt"):
-        for folder in folders:
-            if (folder / name).exists():
-                return str(folder / name)
-    return shutil.which("truefans-dbt") or shutil.which("dbt") or "dbt"
 
 
 def build_resources(settings: Settings | None = None) -> dict[str, object]:
