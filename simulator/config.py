@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -178,7 +178,3 @@ class SimConfig:
         out = asdict(self)
         out["start"] = self.start.isoformat()
         return out
-
-
-def knob_names() -> list[str]:
-    return [f.name for f in fields(SimConfig)]

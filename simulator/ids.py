@@ -90,10 +90,6 @@ def id_strings(numbers: np.ndarray) -> pa.Array:
     return pc.cast(pa.array(numbers, type=pa.int64()), pa.string())
 
 
-def interaction_id_strings(platform: int, counter_start: int, n: int) -> pa.Array:
-    return id_strings(INTERACTION_ID_BASE[platform] + counter_start + np.arange(n, dtype=np.int64))
-
-
 def digits(rng: np.random.Generator, n: int, width: int) -> pa.Array:
     """Random digit strings of exactly `width` characters."""
     vals = rng.integers(0, 10**width, n, dtype=np.int64)

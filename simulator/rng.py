@@ -17,13 +17,3 @@ def stream(seed: int, name: str, *keys: int) -> np.random.Generator:
     entropy = [int(seed) & 0xFFFF_FFFF, (int(seed) >> 32) & 0xFFFF_FFFF, zlib.crc32(name.encode())]
     entropy.extend(int(k) & 0xFFFF_FFFF for k in keys)
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
-
-
-def uniform_int(
-    rng: np.random.Generator, lo: np.ndarray | int, hi: np.ndarray | int, size: int
-) -> np.ndarray:
-    """Integers in [lo, hi] (inclusive), vectorised over array bounds."""
-    lo_a = np.asarray(lo, dtype=np.int64)
-    hi_a = np.asarray(hi, dtype=np.int64)
-    span = np.maximum(hi_a - lo_a + 1, 1)
-    return lo_a + np.floor(rng.random(size) * span).astype(np.int64)

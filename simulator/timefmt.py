@@ -73,7 +73,3 @@ def _offset_text(minutes: int) -> bytes:
     sign = "+" if minutes >= 0 else "-"
     m = abs(minutes)
     return f"{sign}{m // 60:02d}:{m % 60:02d}".encode("ascii")
-
-
-def iso_one(sec: int) -> str:
-    return datetime.fromtimestamp(int(sec), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
