@@ -15,7 +15,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 DATA_DIR = REPO_ROOT / "data"
 
 # dbt_project/profiles.yml repeats these defaults (Jinja cannot import them); a test keeps both equal.

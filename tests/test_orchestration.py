@@ -12,7 +12,6 @@ import dagster as dg
 import pytest
 from landing_helpers import write
 
-from orchestration.defs.dbt_project import build_args
 from orchestration.defs.schedules import nightly_refresh_schedule, partition_for
 from orchestration.defs.sensors import new_dump_sensor
 from orchestration.ingest.contract import ENTITIES
@@ -24,10 +23,6 @@ from orchestration.settings import (
 )
 
 
-def test_build_args_defaults_to_a_plain_build() -> None:
-    assert build_args() == ["build"]
-
-
 def test_dbt_profile_defaults_match_the_settings() -> None:
     """A hand-run dbt without the variables must get the engine settings the pipeline uses."""
     profile = (DBT_PROJECT_DIR / "profiles.yml").read_text()
@@ -35,17 +30,6 @@ def test_dbt_profile_defaults_match_the_settings() -> None:
     assert defaults["TRUEFANS_DBT_THREADS"] == str(DEFAULT_DBT_THREADS)
     assert defaults["TRUEFANS_DUCKDB_THREADS"] == str(DEFAULT_THREADS)
     assert defaults["TRUEFANS_DUCKDB_MEMORY_LIMIT"] == DEFAULT_MEMORY_LIMIT
-
-
-def test_build_args_full_refresh_select_and_vars() -> None:
-    assert build_args(full_refresh=True, select="marts", variables={"b": 2, "a": "x"}) == [
-        "build",
-        "--full-refresh",
-        "--select",
-        "marts",
-        "--vars",
-        '{"a": "x", "b": 2}',
-    ]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from orchestration.ingest.contract import LOAD_LOG_DDL
 from orchestration.quality import duckdb_plugin
 from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, ValidationSummary, validate_table
-from orchestration.quality.suites import suite_name_for, suite_tables
+from orchestration.quality.suites import suite_tables
 
 REPO = Path(__file__).resolve().parents[1]
 SHA = "ab" * 32
@@ -293,7 +293,7 @@ def test_committed_suites_follow_the_conventions() -> None:
     suites_dir = DEFAULT_PROJECT_ROOT / "gx" / "expectations"
     for name, (schema, table) in tables.items():
         data = json.loads((suites_dir / f"{name}.json").read_text(encoding="utf-8"))
-        assert data["name"] == name == suite_name_for(schema, table)
+        assert data["name"] == name == f"{schema}_{table}"
         assert data.get("id"), f"{name}: GE cannot run a suite without an id"
         assert data["expectations"], name
 

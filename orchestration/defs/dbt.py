@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.defs.dbt_project import REPROCESS_ENV, build_args, dbt_project, run_environment
+from orchestration.defs.dbt_project import BUILD_ARGS, REPROCESS_ENV, dbt_project, run_environment
 from orchestration.defs.partitions import first_dump_date_of_run
 from orchestration.defs.resources import WarehouseResource
 from orchestration.reliability.dbt_child import PARENT_ENV
@@ -51,7 +51,7 @@ def build_dbt_models(project: DbtProject = dbt_project) -> dg.AssetsDefinition:
         os.environ[PARENT_ENV] = str(os.getpid())  # truefans-dbt dies with this process
         os.environ.pop(REPROCESS_ENV, None)
         os.environ.update(run_environment(first_dump_date_of_run(context.run.tags)))
-        invocation = dbt.cli(build_args(), context=context)
+        invocation = dbt.cli(list(BUILD_ARGS), context=context)
         for event in invocation.stream():
             yield event
             kill_point("dbt")  # crash tests only: dbt has finished one model, the rest in flight

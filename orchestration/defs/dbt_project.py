@@ -8,11 +8,9 @@ location calls when it loads (`orchestration.defs.catalog.build_assets`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import sys
 import sysconfig
-from collections.abc import Mapping
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -21,6 +19,8 @@ from dagster_dbt.errors import DagsterDbtManifestNotFoundError
 from dagster_shared.record import replace
 
 from orchestration.settings import DBT_PROJECT_DIR
+
+BUILD_ARGS = ("build",)  # what every pipeline run asks of dbt
 
 _SOURCE_DIRS = ("models", "macros", "seeds", "tests", "snapshots")
 
@@ -83,23 +83,6 @@ dbt_project: DbtProject = replace(
     DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR),
     preparer=TrueFansPreparer(),
 )
-
-
-def build_args(
-    *,
-    full_refresh: bool = False,
-    select: str | None = None,
-    variables: Mapping[str, object] | None = None,
-) -> list[str]:
-    """`dbt build` arguments for one pipeline run (pure, unit-tested)."""
-    args = ["build"]
-    if full_refresh:
-        args.append("--full-refresh")
-    if select:
-        args += ["--select", select]
-    if variables:
-        args += ["--vars", json.dumps(dict(variables), sort_keys=True)]
-    return args
 
 
 REPROCESS_ENV = "TRUEFANS_REPROCESS_FROM"

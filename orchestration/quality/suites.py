@@ -10,7 +10,7 @@ Conventions (checked by tests/test_quality_ge.py):
 
 Adding or changing a suite: edit :mod:`orchestration.quality.suite_specs` and run
 ``python -m orchestration.quality.author``; never edit the JSON by hand (a test compares the
-committed files with what the specs generate). :func:`save_suite` stays for one-off experiments.
+committed files with what the specs generate).
 """
 
 from __future__ import annotations
@@ -18,17 +18,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import great_expectations as gx
-
 from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, GX_DIR_NAME
 
 
 def suites_dir(project_root: Path | None = None) -> Path:
     return Path(project_root or DEFAULT_PROJECT_ROOT) / GX_DIR_NAME / "expectations"
-
-
-def suite_name_for(schema: str, table: str) -> str:
-    return f"{schema}_{table}"
 
 
 def suite_tables(project_root: Path | None = None) -> dict[str, tuple[str, str]]:
@@ -41,15 +35,3 @@ def suite_tables(project_root: Path | None = None) -> dict[str, tuple[str, str]]
             raise ValueError(f"{path}: meta.table must be '<schema>.<table>'")
         mapping[data["name"]] = (schema, table)
     return mapping
-
-
-def save_suite(suite: gx.ExpectationSuite, project_root: Path | None = None) -> Path:
-    """Write ``suite`` as JSON through the GE file context (authoring helper, not run time).
-
-    Only ``gx/expectations/<name>.json`` is written; ``great_expectations.yml`` is untouched.
-    """
-    context = gx.get_context(
-        mode="file", project_root_dir=Path(project_root or DEFAULT_PROJECT_ROOT)
-    )
-    context.suites.add_or_update(suite)
-    return suites_dir(project_root) / f"{suite.name}.json"

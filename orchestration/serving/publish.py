@@ -122,22 +122,19 @@ def publish(
     *,
     run_id: str | None = None,
     checks: CheckSummary | None = None,
-    newest_dump_date: dt.date | None = None,
     threads: int = 2,
     memory_limit: str = "4GB",
-    storage_version: str = STORAGE_VERSION,
-    now: dt.datetime | None = None,
 ) -> PublishResult:
     """Publish the marts of `warehouse` to `serving` by atomic replacement.
 
-    `newest_dump_date` defaults to the newest loaded dump date of `raw.load_log` (read, never
-    copied). Raises PublishError (the serving file unchanged) when anything goes wrong.
+    `newest_dump_date` is the newest loaded dump date of `raw.load_log` (read, never copied).
+    Raises PublishError (the serving file unchanged) when anything goes wrong.
     """
     warehouse, serving = Path(warehouse), Path(serving)
     if not warehouse.is_file():
         raise PublishError(f"cannot publish: warehouse file not found: {warehouse}")
     serving.parent.mkdir(parents=True, exist_ok=True)
-    published_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
+    published_at = dt.datetime.now(dt.UTC).astimezone(dt.UTC).replace(tzinfo=None)
     with _publish_lock(serving):
         _remove_leftovers(serving)
         tmp = tmp_path_for(serving)
@@ -154,7 +151,7 @@ def publish(
             try:
                 con.execute("set TimeZone = 'UTC'")
                 _attach(con, warehouse, "src", "READ_ONLY")
-                _attach(con, tmp, "serving", f"STORAGE_VERSION {sql_literal(storage_version)}")
+                _attach(con, tmp, "serving", f"STORAGE_VERSION {sql_literal(STORAGE_VERSION)}")
                 con.execute(f"create schema serving.{SCHEMA}")
                 table_rows = _copy_marts(con)
                 previous = _copy_history(con, serving)
@@ -162,12 +159,10 @@ def publish(
                     version=previous + 1,
                     published_at=published_at,
                     run_id=run_id,
-                    newest_dump_date=(
-                        newest_dump_date if newest_dump_date is not None else _newest_dump_date(con)
-                    ),
+                    newest_dump_date=_newest_dump_date(con),
                     table_rows=table_rows,
                     checks=checks or CheckSummary(),
-                    storage_version=storage_version,
+                    storage_version=STORAGE_VERSION,
                 )
                 _write_meta(con, record)
                 con.execute("checkpoint serving")
