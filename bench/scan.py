@@ -25,7 +25,11 @@ READERS = {
 
 
 def scan(root: Path, threads: int = 2, memory_limit: str = "4GB") -> int:
-    config = {"threads": threads, "memory_limit": memory_limit, "preserve_insertion_order": False}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "threads": threads,
+        "memory_limit": memory_limit,
+        "preserve_insertion_order": False,
+    }
     con = duckdb.connect(config=config)
     total = 0
     for folder in sorted(p for p in root.glob("*/*") if p.is_dir()):

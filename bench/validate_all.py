@@ -28,5 +28,8 @@ def main(warehouse: Path, memory_limit: str = "4GB", threads: int = 2) -> int:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    raise SystemExit(main(Path(args[0]), *(args[1:2] or ["4GB"]), *[int(a) for a in args[2:3]]))
+    args = sys.argv[1:]  # warehouse [memory_limit [threads]]
+    memory_limit = args[1] if len(args) > 1 else "4GB"
+    if len(args) > 2:
+        raise SystemExit(main(Path(args[0]), memory_limit, int(args[2])))
+    raise SystemExit(main(Path(args[0]), memory_limit))

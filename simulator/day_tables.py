@@ -51,7 +51,7 @@ def follow_frames(
         a, e = aud.a, aud.e
         follow = aud.follows_between(lo, t0 + DAY)
         appearing.append(e.follower[follow])
-        blocks = []
+        blocks: list[tuple[np.ndarray, ...]] = []
         if not tracked.snapshot_source[a]:
             unfollow = aud.unfollows_between(t0, t0 + DAY)
             blocks.append(

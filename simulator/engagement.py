@@ -218,7 +218,7 @@ class Engine:
 
     def release(self, d: int) -> tuple[Rows | None, Rows | None]:
         """Interactions and follower posts of day d, sorted; removed from the buffers."""
-        out = []
+        out: list[Rows | None] = []
         for buf in (self.pending, self.pending_posts):
             parts = buf.pop(d, [])
             if not parts:

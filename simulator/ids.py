@@ -53,19 +53,23 @@ def account_numbers(
             lo = np.where(old, 10**5, 10**10)
             hi = np.where(old, 10**10, 8 * 10**10)
 
-            def draw(rows: np.ndarray, lo: np.ndarray = lo, hi: np.ndarray = hi) -> np.ndarray:
+            def ig_draw(rows: np.ndarray, lo: np.ndarray = lo, hi: np.ndarray = hi) -> np.ndarray:
                 span = (hi[rows] - lo[rows]).astype(np.float64)
                 return (lo[rows] + np.floor(rng.random(len(rows)) * span)).astype(np.uint64)
+
+            draw: Callable[[np.ndarray], np.ndarray] = ig_draw
         else:
             ms = created * 1000
 
-            def draw(rows: np.ndarray, ms: np.ndarray = ms) -> np.ndarray:
+            def x_draw(rows: np.ndarray, ms: np.ndarray = ms) -> np.ndarray:
                 k = len(rows)
                 snow = (np.maximum(ms[rows] - TWITTER_EPOCH_MS, 0) << 22) | rng.integers(
                     0, 1 << 22, k
                 )
                 small = 10_000 + rng.integers(0, 200_000_000, k)
                 return np.where(ms[rows] >= TWITTER_EPOCH_MS, snow, small).astype(np.uint64)
+
+            draw = x_draw
 
         out[sel] = _unique_draw(draw, len(sel))
     return out

@@ -123,8 +123,8 @@ def like_farms(
         rng = stream(cfg.seed, "farm", f)
         plat = platforms[f % len(platforms)]
         n = int(rng.integers(cfg.farm_min, cfg.farm_max + 1))
-        created = cfg.start_ts - int((60 + 340 * rng.random()) * DAY)
-        created = created - np.floor(rng.random(n) * (2 + 8 * rng.random()) * DAY)
+        newest = cfg.start_ts - int((60 + 340 * rng.random()) * DAY)
+        created = newest - np.floor(rng.random(n) * (2 + 8 * rng.random()) * DAY)
         country = np.full(n, rng.choice([10, 11, 12, 3]))  # TR, ID, IN, BR
         members = acc.add(
             **thin_accounts(

@@ -16,7 +16,7 @@ import gzip
 import io
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,7 @@ class Context:
         return f"{day or self.day}T{hour:02d}:00:00Z"
 
 
-def csv_text(header: tuple[str, ...], rows: list[tuple[object, ...]], bom: bool = False) -> str:
+def csv_text(header: tuple[str, ...], rows: Sequence[tuple[object, ...]], bom: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -60,7 +60,7 @@ def csv_text(header: tuple[str, ...], rows: list[tuple[object, ...]], bom: bool 
     return ("\ufeff" if bom else "") + out.getvalue()
 
 
-def jsonl_text(records: list[dict[str, object] | str]) -> str:
+def jsonl_text(records: Sequence[dict[str, object] | str]) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
 
 
@@ -188,7 +188,7 @@ def _wrong_types(root: Path, ctx: Context) -> None:
         ("corpus-wrong_types-y", ctx.platform, ctx.at(6), "y", "", "10.5", 3),
         ("corpus-wrong_types-z", ctx.platform, "last tuesday", "z", "", 1, 3),
     ]
-    put(root, "accounts", ctx.day, "a.csv", csv_text(CONTRACT_COLUMNS["accounts"], rows + bad))
+    put(root, "accounts", ctx.day, "a.csv", csv_text(CONTRACT_COLUMNS["accounts"], [*rows, *bad]))
 
 
 def _missing_column(root: Path, ctx: Context) -> None:
@@ -204,13 +204,13 @@ def _null_required(root: Path, ctx: Context) -> None:
         (ctx.platform, "", ctx.account_id, "follow", ctx.at(5)),
         (ctx.platform, "z", "", "follow", ""),
     ]
-    put(root, "follows", ctx.day, "f.csv", _follows_csv(rows + bad))
+    put(root, "follows", ctx.day, "f.csv", _follows_csv([*rows, *bad]))
 
 
 def _negative(root: Path, ctx: Context) -> None:
     rows = _accounts(ctx, "negative")
     bad = [("corpus-negative-x", ctx.platform, ctx.at(6), "x", "", -5, 3)]
-    records = _records("accounts", rows + bad)
+    records = _records("accounts", [*rows, *bad])
     put(root, "accounts", ctx.day, "a.jsonl", jsonl_text(records))
 
 
@@ -222,14 +222,14 @@ def _future(root: Path, ctx: Context) -> None:
         "interactions",
         ctx.day,
         "i.csv",
-        csv_text(CONTRACT_COLUMNS["interactions"], rows + bad),
+        csv_text(CONTRACT_COLUMNS["interactions"], [*rows, *bad]),
     )
 
 
 def _unknown_enum(root: Path, ctx: Context) -> None:
     rows = _follows(ctx, "unknown_enum")
     bad = [(ctx.platform, "corpus-unknown_enum-x", ctx.account_id, "block", ctx.at(7))]
-    put(root, "follows", ctx.day, "f.csv", _follows_csv(rows + bad))
+    put(root, "follows", ctx.day, "f.csv", _follows_csv([*rows, *bad]))
     bad_kind = [(ctx.platform, ctx.post_id, "corpus-unknown_enum-y", "poke", ctx.at(7), None)]
     put(
         root, "interactions", ctx.day, "i.csv", csv_text(CONTRACT_COLUMNS["interactions"], bad_kind)

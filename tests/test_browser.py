@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from shared_build import pipeline_build
 
 from orchestration.cli.main import main
 from orchestration.settings import REPO_ROOT
-from tests.shared_build import pipeline_build
 
 SCREENSHOTS = REPO_ROOT / "build" / "test-output" / "screenshots"
 # the flags this machine's closed network needs (no background connections, no sync, no QUIC)

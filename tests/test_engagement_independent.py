@@ -627,7 +627,7 @@ def add_edge_cases(landing: Path) -> None:
         for entity, stem, query, ts_column, ts_style in EDGE_FILES:
             db.execute(f"create or replace temp table edge as {query}")
             columns = [c for c in db.table("edge").columns if c != "folder"]
-            assert db.execute("select count(*) from edge").fetchone()[0] > 0, stem
+            assert db.execute("select count(*) from edge").fetchall()[0][0] > 0, stem
             text = EDGE_TIMESTAMP_TEXT[ts_style].format(ts_column) if ts_style else ""
             select = ", ".join(f"{text} as {c}" if c == ts_column else c for c in columns)
             for (folder,) in db.execute("select distinct folder from edge order by 1").fetchall():
@@ -700,8 +700,8 @@ def row_differences(con: duckdb.DuckDBPyConnection, c: Comparison) -> dict[str, 
 
 def assert_same(con: duckdb.DuckDBPyConnection, c: Comparison) -> None:
     """Same row count, same keys, same values; the message lists the first differences."""
-    (n_expected,) = con.execute(f"select count(*) from {c.expected}").fetchone()
-    (n_mart,) = con.execute(f"select count(*) from {c.mart}").fetchone()
+    (n_expected,) = con.execute(f"select count(*) from {c.expected}").fetchall()[0]
+    (n_mart,) = con.execute(f"select count(*) from {c.mart}").fetchall()[0]
     diff = row_differences(con, c)
     assert n_expected > 0
     assert n_expected == n_mart and not any(diff.values()), (

@@ -540,19 +540,19 @@ def test_knobs_change_behaviour(tmp_path: Path) -> None:
         "select min(epoch(delivery_end::timestamptz) - epoch(delivery_start::timestamptz)) "
         f"from read_csv(?, {_CSV}) where kind = 'followers'",
         [str(truth / "purchases.csv")],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert spans > 86_400  # slow drip: delivered over days, not hours
     camo = con.execute(
         f"select bool_and(is_camouflaged::boolean) from read_csv(?, {_CSV}) where role = 'bought'",
         [str(truth / "follower_roles.csv")],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert camo
 
 
 def test_invalid_config_is_rejected() -> None:
     for bad in ({"tracked": 0}, {"camouflage": 1.5}, {"follow_source": "x"}, {"days": 0}):
         with pytest.raises(ValueError):
-            SimConfig(**bad)  # type: ignore[arg-type]
+            SimConfig(**bad)
 
 
 def test_jsonl_lines_are_objects_and_csv_quirks_exist(world) -> None:
@@ -571,7 +571,7 @@ def test_jsonl_lines_are_objects_and_csv_quirks_exist(world) -> None:
     native = duckdb.execute(
         "select count(*) from parquet_schema(?) where logical_type like '%Timestamp%'",
         [[str(p) for p in landing.rglob("*.parquet")]],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert native > 0
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -53,10 +54,16 @@ def test_schedule_runs_at_two_in_the_configured_timezone() -> None:
     assert nightly_refresh_schedule.job_name == "nightly_refresh"
 
 
-def _evaluate(cursor: str | None) -> dg.SensorResult:
+class Evaluation(NamedTuple):
+    run_requests: list[dg.RunRequest]
+    cursor: str
+
+
+def _evaluate(cursor: str | None) -> Evaluation:
     result = new_dump_sensor(dg.build_sensor_context(cursor=cursor))
     assert isinstance(result, dg.SensorResult)
-    return result
+    assert result.run_requests is not None and result.cursor is not None
+    return Evaluation(list(result.run_requests), result.cursor)
 
 
 def test_sensor_fires_once_per_new_dump_date_folder(tmp_path: Path, monkeypatch) -> None:
@@ -163,7 +170,9 @@ def test_dbt_version_from_metadata_matches_the_dbt_executable() -> None:
     output = subprocess.run(
         [dbt_executable(), "--version"], capture_output=True, text=True, check=True
     ).stdout
-    assert str(resource._cli_version) == re.search(r"(\d+\.\d+\.\d+)", output).group(1)
+    found = re.search(r"(\d+\.\d+\.\d+)", output)
+    assert found is not None, output
+    assert str(resource._cli_version) == found.group(1)
 
 
 def test_first_dump_date_of_a_run_comes_from_its_partition_tags() -> None:

@@ -66,7 +66,7 @@ def test_every_landing_file_reconciles(pipeline) -> None:
                 [entity],
             ).fetchone()
             assert mismatched == (0,), entity
-        loaded = con.execute("select sum(rows_loaded) from raw.load_log").fetchone()[0]
+        loaded = con.execute("select sum(rows_loaded) from raw.load_log").fetchall()[0][0]
         assert loaded > 10_000
     finally:
         con.close()
@@ -92,7 +92,7 @@ def test_daily_follower_counts_equal_the_truth(pipeline) -> None:
             "from read_csv(?, all_varchar=false, types={'account_id': 'VARCHAR'})",
             [str(truth / "daily_followers.csv")],
         )
-        (n_truth,) = con.execute("select count(*) from truth").fetchone()
+        (n_truth,) = con.execute("select count(*) from truth").fetchall()[0]
         assert n_truth == CONFIG.tracked * CONFIG.days
         diff = con.execute(
             """
@@ -198,7 +198,7 @@ def test_follow_churners_who_left_are_in_fct_follow_churn(pipeline) -> None:
             )
             """
         )
-        (n_churners,) = con.execute("select count(*) from churners").fetchone()
+        (n_churners,) = con.execute("select count(*) from churners").fetchall()[0]
         assert n_churners > 10
         missing = con.execute(
             """

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -53,7 +54,7 @@ GOOD_DAILY = [
 
 
 def make_warehouse(path: Path, *, bad: bool = False) -> Path:
-    follows = list(GOOD_FOLLOWS)
+    follows: list[tuple[object, ...]] = list(GOOD_FOLLOWS)
     daily = list(GOOD_DAILY)
     if bad:
         follows += [
@@ -344,7 +345,7 @@ SCALE_CHILD = textwrap.dedent(
 
 
 def test_scale_5m_rows_validates_in_duckdb_with_bounded_memory(
-    tmp_path: Path, record_property: pytest.RecordProperty
+    tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     small = make_warehouse(tmp_path / "small.duckdb")
     big = tmp_path / "big.duckdb"
@@ -666,7 +667,10 @@ def run_check(warehouse: Path, suite: str) -> dg.AssetCheckResult:
 
 
 def failures(result: dg.AssetCheckResult) -> dict[str, dict]:
-    return {f["expectation"]: f for f in result.metadata["failures"].value}  # type: ignore[union-attr]
+    failed = result.metadata["failures"]
+    assert isinstance(failed, dg.JsonMetadataValue)
+    assert isinstance(failed.value, list)
+    return {f["expectation"]: f for f in failed.value}
 
 
 @pytest.mark.slow
@@ -706,6 +710,7 @@ def test_a_mart_rate_above_one_is_an_error_named_in_metadata_and_data_docs(
     meta = result.metadata
     assert (meta["failed_critical"].value, meta["failed_warning"].value) == (2, 0)
     text = meta["failed_critical_expectations"].value
+    assert isinstance(text, str)
     assert "unexpected_rows_expectation(reach_sanity)" in text
     assert "expect_column_values_to_be_between(suspicious_engager_share)" in text
     found = failures(result)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from report_html import read_page
+from shared_build import pipeline_build
 
 from orchestration.cli.main import main
 from orchestration.report.data import AUDIENCE_CLASSES
 from orchestration.report.render import _environment, render_account
-from tests.report_html import read_page
-from tests.shared_build import pipeline_build
 
 SECTIONS = [
     "headline",
@@ -78,7 +78,7 @@ def test_figures_equal_the_marts(build, report: Path) -> None:
                 "from marts.fct_audience_quality where platform = ? and account_id = ? "
                 "order by date desc limit 1",
                 key,
-            ).fetchone()
+            ).fetchall()[0]
             assert page.kpi("followers") == f"{followers:,}"
             assert page.kpi("audience_quality_score") == f"{score:.0f}"
             assert page.kpi("real_share") == f"{real:.1%}"
@@ -109,28 +109,28 @@ def test_figures_equal_the_marts(build, report: Path) -> None:
                 "order by authenticity_score, first_followed_at, follower_id limit 25",
                 key,
             ).fetchall()
-            shown = [v for k, v in page.rows if k == "data-follower"]
-            assert shown == [r[0] for r in suspicious]
-            for follower in shown:  # each with its reasons, as the mart words them
+            followers_shown = [v for k, v in page.rows if k == "data-follower"]
+            assert followers_shown == [r[0] for r in suspicious]
+            for follower in followers_shown:  # each with its reasons, as the mart words them
                 (reasons,) = con.execute(
                     "select reasons from marts.fct_follower_authenticity where platform = ? "
                     "and account_id = ? and follower_id = ?",
                     [*key, follower],
-                ).fetchone()
+                ).fetchall()[0]
                 assert reasons in page.rows[("data-follower", follower)]
 
             bursts = con.execute(
                 "select count(*) from marts.fct_follower_bursts "
                 "where platform = ? and account_id = ?",
                 key,
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             assert len([k for k in page.rows if k[0] == "data-burst"]) == bursts
 
             dialog, dunbar = con.execute(
                 "select dialog_accounts_90d, dunbar_number from marts.fct_engagement_daily "
                 "where platform = ? and account_id = ? order by date desc limit 1",
                 key,
-            ).fetchone()
+            ).fetchall()[0]
             assert page.kpi("dialog_accounts_90d") == f"{dialog:,}"
             assert page.kpi("dunbar_number") == f"{dunbar:,}"
 

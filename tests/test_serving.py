@@ -11,6 +11,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TypedDict
 
 import dagster as dg
 import duckdb
@@ -28,7 +29,13 @@ from orchestration.serving.info import read_serving_info
 from orchestration.serving.publish import PublishError, publish, sql_literal
 from orchestration.settings import Settings
 
-ENGINE = {"threads": 1, "memory_limit": "1GB"}
+
+class Engine(TypedDict):
+    threads: int
+    memory_limit: str
+
+
+ENGINE: Engine = {"threads": 1, "memory_limit": "1GB"}
 MARTS = {"dim_accounts", "fct_daily", "v_recent"}  # v_recent is a view in the warehouse
 
 
@@ -147,7 +154,7 @@ def test_publish_copies_only_the_marts_and_counts_versions(tmp_path: Path) -> No
         ).fetchone() == ("Account id (it's a key).",)
         (tags,) = con.execute(
             "select tags from duckdb_databases() where database_name = current_database()"
-        ).fetchone()
+        ).fetchall()[0]
         assert tags["storage_version"].startswith("v1.0.0")
     finally:
         con.close()

@@ -29,7 +29,7 @@ class _StepEnded(logging.Handler):
         bar.update(task, advance=1, description=f"{event.step_key or ''}"[:40])
 
 
-@dg.logger(description="Advances the CLI's progress bar as steps end (no output otherwise).")
+@dg.logger(None, description="Advances the CLI's progress bar as steps end (no output otherwise).")
 def step_progress(init_context: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.getLogger(f"truefans.{LOGGER_NAME}")
     logger.setLevel(logging.DEBUG)

@@ -14,6 +14,7 @@ suite to orchestration/quality/suite_specs.py and regenerating adds its check. S
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import dagster as dg
 
@@ -60,9 +61,9 @@ def check_outcome(summary: ValidationSummary) -> tuple[bool, dg.AssetCheckSeveri
     return True, dg.AssetCheckSeverity.ERROR
 
 
-def check_metadata(summary: ValidationSummary) -> dict[str, object]:
+def check_metadata(summary: ValidationSummary) -> dict[str, Any]:
     """The flat figures of ``as_metadata`` plus the failed expectations as a JSON table."""
-    metadata: dict[str, object] = dict(summary.as_metadata())
+    metadata: dict[str, Any] = dict(summary.as_metadata())
     if summary.failed:
         metadata["failures"] = dg.MetadataValue.json(
             [

@@ -73,7 +73,11 @@ class TrueFansPreparer(DagsterDbtProjectPreparer):
     def _prepare_manifest(self, project: DbtProject) -> None:
         from orchestration.defs.resources import TrueFansDbtCliResource  # it imports this module
 
-        resource = TrueFansDbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+        resource = TrueFansDbtCliResource(
+            project_dir=str(project.project_dir),
+            profiles_dir=str(project.profiles_dir),
+            dbt_executable=dbt_executable(),
+        )
         resource.cli(["parse", "--quiet"], target_path=project.target_path).wait()
         self._invalidate_seeds_in_partial_parse(project)
 

@@ -11,6 +11,7 @@ landing -> raw -> staging -> intermediate -> marts -> checks -> serving.
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations at runtime.
 from collections.abc import Sequence
+from typing import Any
 
 import dagster as dg
 from dagster import DagsterEventType
@@ -60,7 +61,7 @@ def build_quality_gate(marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
             f"quality gate passed: {checks.passed} checks passed, {checks.warned} warned, "
             f"{checks.failed} failed without blocking"
         )
-        metadata: dict[str, object] = {
+        metadata: dict[str, Any] = {
             "checks_passed": checks.passed,
             "checks_warned": checks.warned,
             "checks_failed": checks.failed,

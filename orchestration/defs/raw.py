@@ -7,6 +7,7 @@ that every file reconciles (rows read = loaded + quarantined, counted from the t
 
 import datetime as dt
 import warnings
+from typing import Any
 
 import dagster as dg
 
@@ -48,7 +49,7 @@ def _file_table(loads: list[PartitionLoad]) -> dg.TableMetadataValue:
     return dg.MetadataValue.table(records, schema)
 
 
-def load_metadata(loads: list[PartitionLoad]) -> dict[str, object]:
+def load_metadata(loads: list[PartitionLoad]) -> dict[str, Any]:
     files = [f for load in loads for f in load.files]
     return {
         "partitions": len(loads),

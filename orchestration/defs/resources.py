@@ -89,7 +89,7 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
             serving_path=str(settings.serving_path), report_dir=str(settings.report_dir)
         ),
         "dbt": TrueFansDbtCliResource(
-            project_dir=dbt_project,
+            project_dir=str(dbt_project.project_dir),
             profiles_dir=str(dbt_project.project_dir),
             dbt_executable=dbt_executable(),
         ),

@@ -19,6 +19,7 @@ from typing import Any
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
+from great_expectations.expectations.metadata_types import FailureSeverity
 
 from orchestration.quality.suite_specs import SPECS, TableSpec
 from orchestration.quality.suites import suites_dir
@@ -46,7 +47,7 @@ def expectations_for(spec: TableSpec) -> list[gxe.Expectation]:
             gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=check.query.strip(),
                 description=check.description,
-                severity=check.severity,
+                severity=FailureSeverity(check.severity),
                 meta={"check": check.name},
             )
         )

@@ -26,6 +26,7 @@ import great_expectations as gx
 import sqlalchemy as sa
 import yaml
 from great_expectations.checkpoint import UpdateDataDocsAction
+from great_expectations.checkpoint.actions import ValidationAction
 from great_expectations.core import ExpectationSuiteValidationResult
 from great_expectations.data_context import AbstractDataContext
 
@@ -155,12 +156,14 @@ def validate_table(
 
     duckdb_plugin.register()
     session = f"ge-{uuid.uuid4().hex}"
-    connect_args = {"read_only": True, "config": {**DEFAULT_DUCKDB_CONFIG, **(duckdb_config or {})}}
+    config = {**DEFAULT_DUCKDB_CONFIG, **(duckdb_config or {})}
+    connect_args = {"read_only": True, "config": config}
     try:
         datasource = context.data_sources.add_sql(
             name=DATASOURCE_NAME,
             connection_string=_duckdb_url(warehouse),
-            kwargs={
+            # GE's stub (sources.pyi) leaves out SQLDatasource's `kwargs` field, which it accepts
+            kwargs={  # type: ignore[call-arg]
                 "connect_args": connect_args,
                 "plugins": [duckdb_plugin.PLUGIN_NAME],
                 # unqualified table names (GE's column-reflection fallback) resolve here
@@ -177,7 +180,9 @@ def validate_table(
         )
         # Docs are updated incrementally (this result + suite page + index), like a GE
         # checkpoint does; the checkpoint itself only lives in this run's in-memory store.
-        actions = [UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])]
+        actions: list[ValidationAction] = [
+            UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])
+        ]
         checkpoint = context.checkpoints.add(
             gx.Checkpoint(
                 name=f"truefans-{session}",
@@ -191,7 +196,7 @@ def validate_table(
     finally:
         duckdb_plugin.dispose_session(session)  # closes every DuckDB connection GE opened
     summary = _summarize(suite_name, f"{schema}.{table}", suite, result, docs_path)
-    _attach_unexpected_rows(warehouse, schema, table, summary, connect_args["config"])
+    _attach_unexpected_rows(warehouse, schema, table, summary, config)
     return summary
 
 
@@ -243,7 +248,10 @@ def _runtime_context(
 
 
 def _docs_index(context: AbstractDataContext, gx_dir: Path) -> str:
-    site = context.variables.data_docs_sites[DOCS_SITE]
+    sites = context.variables.data_docs_sites
+    if not sites or DOCS_SITE not in sites:
+        raise ValueError(f"{gx_dir}: no Data Docs site {DOCS_SITE!r} in the GE config")
+    site = sites[DOCS_SITE]
     index = Path(site["store_backend"]["base_directory"]) / "index.html"
     if not index.is_absolute():
         index = gx_dir / index
@@ -258,7 +266,12 @@ def _summarize(
     docs_path: str | None,
 ) -> ValidationSummary:
     order = {e.id: i for i, e in enumerate(suite.expectations)}
-    ordered = sorted(result.results, key=lambda r: order.get(r.expectation_config.id, len(order)))
+    ordered = sorted(
+        result.results,
+        key=lambda r: order.get(
+            r.expectation_config.id if r.expectation_config else None, len(order)
+        ),
+    )
     rows = [_result_row(r) for r in ordered]
     failed = [r for r in rows if not r["success"]]
     return ValidationSummary(

@@ -60,7 +60,7 @@ def _lines(frame: pd.DataFrame, columns: dict[str, str], title: str, fmt: str) -
     )
 
 
-def follower_curve(daily: pd.DataFrame, bursts: pd.DataFrame) -> alt.LayerChart:
+def follower_curve(daily: pd.DataFrame, bursts: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Followers at the end of each day, with each suspected purchase burst marked."""
     line = (
         _base(daily, "Followers, with suspected purchase bursts")
@@ -154,7 +154,7 @@ def kaushik_rates(daily: pd.DataFrame) -> alt.Chart:
     return _lines(daily, columns, "Kaushik rates per post", ",.1f")
 
 
-def fans_and_dialog(daily: pd.DataFrame) -> alt.LayerChart:
+def fans_and_dialog(daily: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     columns = {"true_fans": "true fans", "dialog_accounts_90d": "accounts in dialog (90 days)"}
     lines = _lines(daily, columns, "True fans and dialog, next to Dunbar's ~150", ",d")
     dunbar = int(daily["dunbar_number"].dropna().iloc[-1]) if len(daily) else 150
