@@ -47,9 +47,10 @@ browser:  ## install Debian's chromium for the browser tests (headless; Playwrig
 	fi
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium"; exit 1; }
 
-test: install browser  ## lint (ruff, sqlfluff), then the whole test suite
+test: install browser  ## lint (ruff, mypy, sqlfluff), then the whole test suite
 	$(BIN)/ruff check orchestration simulator evaluation tests bench
 	$(BIN)/ruff format --check orchestration simulator evaluation tests bench
+	$(BIN)/mypy  # the packages and options are in pyproject.toml ([tool.mypy])
 	$(SQLFLUFF) lint models --templater dbt
 	$(BIN)/python -m pytest
 
@@ -77,4 +78,4 @@ lock:  ## re-resolve requirements.in into requirements.lock in a clean venv
 	rm -rf build/lockenv
 
 clean:
-	rm -rf $(DATA) dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf $(DATA) dbt_project/target dbt_project/logs .pytest_cache .mypy_cache
