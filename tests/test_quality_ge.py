@@ -21,7 +21,8 @@ import sqlalchemy as sa
 
 from orchestration.ingest.contract import LOAD_LOG_DDL
 from orchestration.quality import duckdb_plugin
-from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, ValidationSummary, validate_table
+from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, validate_table
+from orchestration.quality.results import ValidationSummary
 from orchestration.quality.suites import suite_tables
 
 REPO = Path(__file__).resolve().parents[1]

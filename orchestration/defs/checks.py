@@ -19,12 +19,8 @@ from typing import Any
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.quality.ge import (
-    ValidationSummary,
-    artifacts_dir_for,
-    expectation_label,
-    validate_table,
-)
+from orchestration.quality.ge import artifacts_dir_for, validate_table
+from orchestration.quality.results import ValidationSummary, expectation_label
 from orchestration.quality.suites import suite_tables
 from orchestration.reliability.faults import kill_point
 
