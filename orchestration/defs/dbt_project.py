@@ -25,20 +25,21 @@ BUILD_ARGS = ("build",)  # what every pipeline run asks of dbt
 _SOURCE_DIRS = ("models", "macros", "seeds", "tests", "snapshots")
 
 
-def dbt_executable() -> str:
-    """`truefans-dbt` of this environment (dbt that dies with the pipeline, see
-    orchestration/reliability/dbt_child.py), else its plain `dbt`; found even when the venv is not
-    activated (dagster dev starts code servers without the venv's bin on PATH)."""
+def dbt_executable(names: tuple[str, ...] = ("truefans-dbt", "dbt")) -> str:
+    """The first of `names` in this environment: by default `truefans-dbt` (dbt that dies with
+    the pipeline, see orchestration/reliability/dbt_child.py), else its plain `dbt`; found even
+    when the venv is not activated (dagster dev starts code servers without the venv's bin on
+    PATH)."""
     folders = [
         Path(sysconfig.get_path("scripts")),
         Path(sys.prefix) / "bin",
         Path(sys.executable).parent,
     ]
-    for name in ("truefans-dbt", "dbt"):
+    for name in names:
         for folder in folders:
             if (folder / name).exists():
                 return str(folder / name)
-    return shutil.which("truefans-dbt") or shutil.which("dbt") or "dbt"
+    return next(filter(None, map(shutil.which, names)), "dbt")
 
 
 def manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
@@ -76,7 +77,9 @@ class TrueFansPreparer(DagsterDbtProjectPreparer):
         resource = TrueFansDbtCliResource(
             project_dir=str(project.project_dir),
             profiles_dir=str(project.profiles_dir),
-            dbt_executable=dbt_executable(),
+            # plain dbt: truefans-dbt exits when TRUEFANS_DBT_PARENT_PID names another process,
+            # which an environment inherited from a pipeline run can (the parse holds no lock)
+            dbt_executable=dbt_executable(("dbt",)),
         )
         resource.cli(["parse", "--quiet"], target_path=project.target_path).wait()
         self._invalidate_seeds_in_partial_parse(project)
