@@ -37,7 +37,7 @@ scores as (
 ),
 
 churn as (
-    select * from {{ ref('int_follower_churn') }}
+    select * from {{ ref('int_follow_for_follow_evidence') }}
 ),
 
 profiles as (

@@ -10,7 +10,7 @@
 with
 
 churn as (
-    select * from {{ ref('int_follow_churn') }}
+    select * from {{ ref('int_undone_follows') }}
 ),
 
 relationships as (
