@@ -1,5 +1,5 @@
 -- One row per tracked account and calendar day (UTC), from the first to the last dump date of
--- the follow data: the spine every daily mart hangs on.
+-- the follow data (stg_follow_dump_dates): the spine every daily mart hangs on.
 with
 
 tracked as (
@@ -10,9 +10,7 @@ tracked as (
 ),
 
 dump_dates as (
-    select _dump_date as dump_date from {{ source('raw', 'follows') }}
-    union all
-    select _dump_date as dump_date from {{ source('raw', 'follower_snapshots') }}
+    select dump_date from {{ ref('stg_follow_dump_dates') }}
 ),
 
 bounds as (
