@@ -5,8 +5,9 @@
 -- Signals: the profile features of Cresci et al. 2015 (followers, posts, following/followers,
 -- listed, avatar, bio) plus handle digits, account age at the first observed follow, and
 -- creation dates clustered with other new followers of the same account.
--- `points_to` says which verdict a bin speaks for, so `reasons` quote only evidence for the
--- verdict reached (the learned weight decides how much it counts).
+-- The bins (cut-offs, `points_to`, words) are seed `authenticity_signal_bins`; this model only
+-- computes each field. `points_to` says which verdict a bin speaks for, so `reasons` quote only
+-- evidence for the verdict reached (the learned weight decides how much it counts).
 with
 
 relationships as (
@@ -15,6 +16,10 @@ relationships as (
 
 profiles as (
     select * from {{ ref('int_account_profiles') }}
+),
+
+bins as (
+    select * from {{ ref('authenticity_signal_bins') }}
 ),
 
 followers as (
@@ -41,9 +46,14 @@ followers as (
             and relationships.follower_id = profiles.account_id
 ),
 
+-- new followers: those in the `new_account` bin
 new_followers as (
-    select * from followers
-    where age_at_follow_days < {{ var('new_account_days') }}
+    select followers.*
+    from followers
+    inner join bins
+        on
+            bins.signal = 'new_account'
+            and followers.age_at_follow_days < bins.upper_bound
 ),
 
 created_per_day as (
@@ -72,181 +82,63 @@ clusters as (
     group by new_followers.platform, new_followers.account_id, new_followers.follower_id
 ),
 
-signals as (
+-- every known field value, with the words for fields whose bins do not word it themselves
+{%- set fields = {
+    'followers_count': ['followers_count', none],
+    'following_count': ['following_count', none],
+    'follow_ratio': ['follow_ratio',
+        "'follows ' || " ~ format_count('following_count')
+        ~ " || ', followed by ' || " ~ format_count('followers_count')],
+    'posts_count': ['posts_count',
+        "case when posts_count = 0 then 'no posts' when posts_count = 1 then '1 post' else "
+        ~ format_count('posts_count') ~ " || ' posts' end"],
+    'listed_count': ['listed_count', "'listed ' || " ~ format_count('listed_count') ~ " || ' times'"],
+    'has_default_avatar': ['case when has_default_avatar then 1 when not has_default_avatar then 0 end', none],
+    'bio_length': [dbt.length('bio'), none],
+    'verified': ['case when verified then 1 when not verified then 0 end', none],
+    'handle_digit_run': [longest_digit_run('handle'), none],
+    'age_at_follow_days': ['age_at_follow_days',
+        "'created ' || " ~ format_count('age_at_follow_days') ~ " || ' days before following'"],
+} %}
+field_values as (
+    {%- for field, (value, detail) in fields.items() %}
+        select
+            platform,
+            account_id,
+            follower_id,
+            '{{ field }}' as field,
+            {{ value }} as field_value,
+            cast({{ detail or 'null' }} as {{ dbt.type_string() }}) as value_detail
+        from followers
+        union all
+    {%- endfor %}
     select
         platform,
         account_id,
         follower_id,
-        case
-            when followers_count < 30 then 'followers_lt_30'
-            when followers_count < 1000 then 'followers_30_999'
-            else 'followers_1000_plus'
-        end as signal,
-        case
-            when followers_count < 30 then 'fewer than 30 followers'
-            when followers_count < 1000 then '30-999 followers'
-            else '1,000+ followers'
-        end as detail
-    from followers
-    where followers_count is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case
-            when following_count < 500 then 'following_lt_500'
-            when following_count < 2000 then 'following_500_1999'
-            else 'following_2000_plus'
-        end as signal,
-        case
-            when following_count < 500 then 'follows fewer than 500'
-            when following_count < 2000 then 'follows 500-1,999'
-            else 'follows 2,000+'
-        end as detail
-    from followers
-    where following_count is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case
-            when follow_ratio < 1 then 'ratio_lt_1'
-            when follow_ratio < 3 then 'ratio_1_3'
-            when follow_ratio < 10 then 'ratio_3_10'
-            else 'ratio_10_plus'
-        end as signal,
-        'follows ' || {{ format_count('following_count') }}
-        || ', followed by ' || {{ format_count('followers_count') }} as detail
-    from followers
-    where follow_ratio is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case
-            when posts_count = 0 then 'posts_0'
-            when posts_count < 5 then 'posts_1_4'
-            when posts_count < 50 then 'posts_5_49'
-            else 'posts_50_plus'
-        end as signal,
-        case
-            when posts_count = 0 then 'no posts'
-            when posts_count = 1 then '1 post'
-            else {{ format_count('posts_count') }} || ' posts'
-        end as detail
-    from followers
-    where posts_count is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case when listed_count = 0 then 'never_listed' else 'listed' end as signal,
-        'listed ' || {{ format_count('listed_count') }} || ' times' as detail
-    from followers
-    where listed_count is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case when has_default_avatar then 'default_avatar' else 'custom_avatar' end as signal,
-        case when has_default_avatar then 'default avatar' else 'own avatar' end as detail
-    from followers
-    where has_default_avatar is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case when bio = '' then 'empty_bio' else 'has_bio' end as signal,
-        case when bio = '' then 'no bio' else 'has a bio' end as detail
-    from followers
-    where bio is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        'verified' as signal,
-        'verified' as detail
-    from followers
-    where verified
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case
-            when {{ regex_contains('handle', '[0-9]{4,}') }} then 'digit_handle'
-            else 'plain_handle'
-        end as signal,
-        case
-            when {{ regex_contains('handle', '[0-9]{4,}') }} then 'digit-heavy handle'
-            else 'handle without digit runs'
-        end as detail
-    from followers
-    where handle is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        case
-            when age_at_follow_days < {{ var('new_account_days') }} then 'new_account'
-            else 'established_account'
-        end as signal,
-        'created ' || {{ format_count('age_at_follow_days') }} || ' days before following'
-            as detail
-    from followers
-    where age_at_follow_days is not null
-
-    union all
-
-    select
-        platform,
-        account_id,
-        follower_id,
-        'creation_cluster' as signal,
+        'created_alongside' as field,
+        created_alongside as field_value,
         'created within a day of ' || {{ format_count('created_alongside') }}
-        || ' other new followers' as detail
+        || ' other new followers' as value_detail
     from clusters
-    where created_alongside >= {{ var('creation_cluster_min') }}
 ),
 
+-- a known value fires the one bin of its field whose [lower_bound, upper_bound) holds it
 final as (
     select
-        *,
-        case
-            when signal in (
-                'followers_lt_30', 'following_500_1999', 'following_2000_plus', 'ratio_3_10',
-                'ratio_10_plus', 'posts_0', 'posts_1_4', 'posts_5_49', 'never_listed',
-                'default_avatar', 'empty_bio', 'digit_handle', 'new_account', 'creation_cluster'
-            ) then 'inauthentic'
-            else 'authentic'
-        end as points_to
-    from signals
+        field_values.platform,
+        field_values.account_id,
+        field_values.follower_id,
+        bins.signal,
+        coalesce(bins.detail, field_values.value_detail) as detail,
+        bins.points_to
+    from field_values
+    inner join bins
+        on
+            field_values.field = bins.field
+            and (bins.lower_bound is null or field_values.field_value >= bins.lower_bound)
+            and (bins.upper_bound is null or field_values.field_value < bins.upper_bound)
+    where field_values.field_value is not null
 )
 
 select * from final
