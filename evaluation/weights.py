@@ -11,6 +11,7 @@ sample weight.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from evaluation.sources import (
     read_truth_csv,
     require_tables,
 )
+from orchestration.settings import DBT_PROJECT_DIR
 
 SIGNALS = "intermediate.int_follower_signals"
 INTERCEPT = "(intercept)"
@@ -32,37 +34,19 @@ PLATFORMS: tuple[str, ...] = ("instagram", "twitter")
 FALLBACK = "*"
 SEED_COLUMNS = ("platform", "signal", "weight", "rows_fired", "description")
 
-# Mirrored in the seed's descriptions (signal names of int_follower_signals); a signal not
-# listed here is described by its own name.
-SIGNAL_DESCRIPTIONS: dict[str, str] = {
-    INTERCEPT: "baseline log-odds of an inauthentic follower when nothing is known",
-    "followers_lt_30": "fewer than 30 followers",
-    "followers_30_999": "30-999 followers",
-    "followers_1000_plus": "1,000 or more followers",
-    "following_lt_500": "follows fewer than 500 accounts",
-    "following_500_1999": "follows 500-1,999 accounts",
-    "following_2000_plus": "follows 2,000 or more accounts",
-    "ratio_lt_1": "follows fewer accounts than follow it",
-    "ratio_1_3": "follows 1-3 times as many accounts as follow it",
-    "ratio_3_10": "follows 3-10 times as many accounts as follow it",
-    "ratio_10_plus": "follows at least 10 times as many accounts as follow it",
-    "posts_0": "no posts",
-    "posts_1_4": "1-4 posts",
-    "posts_5_49": "5-49 posts",
-    "posts_50_plus": "50 or more posts",
-    "never_listed": "on no list",
-    "listed": "on at least one list",
-    "default_avatar": "default avatar",
-    "custom_avatar": "own avatar",
-    "empty_bio": "no bio",
-    "has_bio": "has a bio",
-    "verified": "verified account",
-    "digit_handle": "handle with a run of 4+ digits",
-    "plain_handle": "handle without digit runs",
-    "new_account": "created shortly before following",
-    "established_account": "created well before following",
-    "creation_cluster": "created together with other new followers",
-}
+# The bins of int_follower_signals, with their descriptions, are the seed
+# authenticity_signal_bins (one place for a signal's bins); a signal not there is described by
+# its own name.
+SIGNAL_BINS_SEED = DBT_PROJECT_DIR / "seeds" / "authenticity_signal_bins.csv"
+INTERCEPT_DESCRIPTION = "baseline log-odds of an inauthentic follower when nothing is known"
+
+
+@functools.cache
+def signal_descriptions(path: Path = SIGNAL_BINS_SEED) -> dict[str, str]:
+    """Signal -> description, read from the bins seed (on first use, not at import)."""
+    with Path(path).open(encoding="utf-8", newline="") as f:
+        bins = {row["signal"]: row["description"] for row in csv.DictReader(f)}
+    return {INTERCEPT: INTERCEPT_DESCRIPTION, **bins}
 
 
 class SignalMatrix(NamedTuple):
@@ -86,7 +70,7 @@ class WeightRow:
 
 
 def describe(signal: str) -> str:
-    return SIGNAL_DESCRIPTIONS.get(signal, signal)
+    return signal_descriptions().get(signal, signal)
 
 
 def generated_labels_sql(truth_dir: Path) -> str:

@@ -37,7 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-GROUPS = {"raw", "staging", "intermediate", "marts", "checks", "serving"}
+GROUPS = {"raw", "staging", "marts", "checks", "serving"} | {
+    f"intermediate_{area}"
+    for area in ("follows", "authenticity", "lockstep", "engagement", "spine")
+}
 
 
 def _chromium() -> str:

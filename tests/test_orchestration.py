@@ -23,6 +23,8 @@ from orchestration.settings import (
     DEFAULT_THREADS,
 )
 
+INTERMEDIATE_AREAS = ("follows", "authenticity", "lockstep", "engagement", "spine")
+
 
 def test_dbt_profile_defaults_match_the_settings() -> None:
     """A hand-run dbt without the variables must get the engine settings the pipeline uses."""
@@ -108,7 +110,9 @@ def test_code_location_loads_with_every_layer() -> None:
         "marts/fct_followers_daily",
     } <= keys
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert {"raw", "staging", "intermediate", "marts", "checks", "serving", "seeds"} <= groups
+    assert {"raw", "staging", "marts", "checks", "serving", "seeds"} <= groups
+    assert {f"intermediate_{area}" for area in INTERMEDIATE_AREAS} <= groups
+    assert "intermediate" not in groups  # every intermediate model sits in a business area
     gate = graph.get(dg.AssetKey(["checks", "quality_gate"]))
     assert set(gate.parent_keys) >= {dg.AssetKey(["marts", "fct_followers_daily"])}
     assert (
@@ -125,6 +129,23 @@ def test_code_location_loads_with_every_layer() -> None:
     assert defs.resolve_job_def("nightly_refresh") is not None
     assert defs.resolve_schedule_def("nightly_refresh_schedule") is not None
     assert defs.resolve_sensor_def("new_dump_sensor") is not None
+
+
+def test_asset_groups_follow_the_model_folders() -> None:
+    """models/intermediate/<area>/<model>.sql is asset `intermediate/<model>` in group
+    `intermediate_<area>`: the asset graph reads like the dbt project's tree."""
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    models = sorted((DBT_PROJECT_DIR / "models" / "intermediate").glob("*/*.sql"))
+    assert {path.parent.name for path in models} == set(INTERMEDIATE_AREAS)
+    for path in models:
+        node = graph.get(dg.AssetKey(["intermediate", path.stem]))
+        assert node.group_name == f"intermediate_{path.parent.name}", path
+    for layer in ("staging", "marts"):
+        for path in (DBT_PROJECT_DIR / "models" / layer).glob("*.sql"):
+            assert graph.get(dg.AssetKey([layer, path.stem])).group_name == layer, path
+    assert graph.get(dg.AssetKey(["seeds", "authenticity_weights"])).group_name == "seeds"
 
 
 def test_code_location_loads_like_dagster_dev_without_the_venv_on_path(tmp_path: Path) -> None:

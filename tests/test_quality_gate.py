@@ -2,7 +2,7 @@
 
 A good run publishes the serving file; then a corrected posts file re-delivers one post with
 `reach = 1` although it has several engagements (the extractor under-reported reach). dbt's
-tests accept it (engagement rates above 1 can be real), the Great Expectations suite of
+tests accept it (the formula is right: docs/quality.md), the Great Expectations suite of
 `marts.fct_post_engagement` does not (`reach_sanity`: engagement_rate_by_reach must be a fraction): the check
 fails with ERROR, the publish step is skipped, the serving file keeps its bytes, the run summary
 names the expectation and the Data Docs show the failed validation.

@@ -38,3 +38,16 @@
 {% macro spark__epoch_seconds(expr) -%}
     unix_timestamp({{ expr }})
 {%- endmacro %}
+
+{#- Length of the longest run of digits in the string expression (0 when it has none). -#}
+{% macro longest_digit_run(expr) -%}
+    {{ return(adapter.dispatch('longest_digit_run', 'truefans')(expr)) }}
+{%- endmacro %}
+
+{% macro default__longest_digit_run(expr) -%}
+    coalesce(list_max(list_transform(regexp_extract_all({{ expr }}, '[0-9]+'), lambda run: length(run))), 0)
+{%- endmacro %}
+
+{% macro spark__longest_digit_run(expr) -%}
+    coalesce(array_max(transform(regexp_extract_all({{ expr }}, '([0-9]+)', 1), run -> length(run))), 0)
+{%- endmacro %}

@@ -18,7 +18,8 @@ OWNER = "team:analytics-engineering"
 
 class TrueFansTranslator(DagsterDbtTranslator):
     """Asset keys follow the warehouse: `<schema>/<model>` (e.g. `marts/dim_tracked_accounts`),
-    sources map onto the raw assets (`raw/<entity>`), groups follow the model folders."""
+    sources map onto the raw assets (`raw/<entity>`), groups follow the model folders
+    (`models/intermediate/follows/x.sql` -> group `intermediate_follows`)."""
 
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
@@ -26,8 +27,10 @@ class TrueFansTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
         if props["resource_type"] in ("model", "seed", "snapshot"):
-            # models/<layer>/x.sql -> <layer>; seeds/x.csv -> seeds
-            layer = props["fqn"][1] if len(props["fqn"]) > 2 else f"{props['resource_type']}s"
+            # models/<layer>/x.sql -> <layer>, models/<layer>/<area>/x.sql -> <layer>_<area>;
+            # seeds/x.csv -> seeds (fqn is [project, *folders, name])
+            folders = props["fqn"][1:-1]
+            layer = "_".join(folders) if folders else f"{props['resource_type']}s"
             spec = spec.replace_attributes(
                 key=dg.AssetKey([props["schema"], props["name"]]),
                 group_name=layer,

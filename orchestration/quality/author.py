@@ -34,7 +34,8 @@ def expectations_for(spec: TableSpec) -> list[gxe.Expectation]:
     ]
     not_null = list(dict.fromkeys(spec.key + spec.not_null))
     out += [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in not_null]
-    out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(spec.key)))
+    if spec.key:
+        out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(spec.key)))
     for column, (low, high) in spec.ranges:
         out.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high))
     for column, values in spec.accepted:

@@ -1,9 +1,9 @@
--- One row per follow that was undone (MARTS_CONTRACT.md); built in int_follow_churn, which the
+-- One row per follow that was undone (MARTS_CONTRACT.md); built in int_undone_follows, which the
 -- authenticity models read too.
 with
 
 churn as (
-    select * from {{ ref('int_follow_churn') }}
+    select * from {{ ref('int_undone_follows') }}
 ),
 
 final as (
