@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
 
 
 class WarehouseError(RuntimeError):
@@ -76,3 +77,39 @@ def connection(path: Path, **kwargs: object) -> Iterator[duckdb.DuckDBPyConnecti
         yield con
     finally:
         con.close()
+
+
+def run_lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".run.lock")
+
+
+@contextmanager
+def run_lock(path: Path) -> Iterator[None]:
+    """Hold `<warehouse>.run.lock` for a whole pipeline run, taken before anything else.
+
+    DuckDB's own lock is only held while a step has the file open, so two runs started seconds
+    apart could both pass the preflight and the second would fail in the middle, the cause only
+    in its log. This lock is an OS file lock (released when the process ends, even killed), so
+    the second run stops at once with one clear line, whatever the timing.
+    """
+    lock_file = run_lock_path(path)
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(
+            f"cannot create the warehouse folder {path.parent}: {exc.strerror or exc}"
+        ) from exc
+    lock = FileLock(lock_file, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise WarehouseError(
+            f"warehouse {path} is locked: another `truefans run` is using it (lock file "
+            f"{lock_file}); wait for it to finish"
+        ) from None
+    except OSError as exc:
+        raise WarehouseError(f"cannot lock warehouse {path}: {exc.strerror or exc}") from exc
+    try:
+        yield
+    finally:
+        lock.release()

@@ -123,3 +123,49 @@ def test_cli_errors_reach_the_shell_as_one_line_and_exit_code_2(tmp_path: Path) 
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("error: ")
+
+
+def test_second_run_while_a_run_holds_the_warehouse_is_one_clear_error(
+    tmp_path: Path, capsys
+) -> None:
+    """A run takes `<warehouse>.run.lock` before anything else, for its whole length: a second run
+    started while the first is between steps (DuckDB's own lock not held) stops at once."""
+    import subprocess
+    import sys
+
+    (tmp_path / "landing").mkdir()
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from orchestration.warehouse import run_lock\n"
+            "with run_lock(Path(sys.argv[1])):\n"
+            "    print('held', flush=True); sys.stdin.read()",
+            str(warehouse),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        code = main(_run_args(tmp_path / "landing", warehouse))
+    finally:
+        holder.communicate("", timeout=60)
+    assert code == 2
+    err = _one_line_error(capsys)
+    assert f"warehouse {warehouse} is locked: another `truefans run` is using it" in err
+    assert not warehouse.exists()  # stopped before opening anything
+    # the lock goes with the process that held it: the next run gets past it
+    code = main(_run_args(tmp_path / "landing", warehouse))
+    assert "is locked" not in capsys.readouterr().err
+
+
+def test_impossible_dump_date_is_one_clear_error(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["run", "--landing", str(tmp_path), "--date", "2026-13-01"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --date: not a date (YYYY-MM-DD): '2026-13-01'" in err
+    assert "fromisoformat" not in err

@@ -36,9 +36,14 @@ def _run(args: argparse.Namespace) -> int:
     if not settings.landing.is_dir():
         print(f"error: landing root not found: {settings.landing}", file=sys.stderr)
         return 2
-    from orchestration.warehouse import preflight
+    from orchestration.warehouse import preflight, run_lock
 
-    preflight(settings.warehouse)  # locked, damaged, unwritable: one line, exit code 2
+    with run_lock(settings.warehouse):  # a second run: one line, exit code 2, whatever the timing
+        preflight(settings.warehouse)  # locked, damaged, unwritable: one line, exit code 2
+        return _run_locked(args, settings)
+
+
+def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.cli.summary import print_summary
     from orchestration.pipeline import run_pipeline
 
@@ -59,6 +64,14 @@ def _run(args: argparse.Namespace) -> int:
     )
     print_summary(summary, settings)
     return 0 if summary.success and not summary.checks_failed else 1
+
+
+def dump_date(text: str) -> dt.date:
+    """argparse type of `--date`: a calendar date, with a message people understand."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _serve_info(args: argparse.Namespace) -> int:
@@ -144,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--warehouse", help="DuckDB file (default $TRUEFANS_WAREHOUSE or data/warehouse.duckdb)"
     )
-    run.add_argument("--date", type=dt.date.fromisoformat, help="only this dump date (YYYY-MM-DD)")
+    run.add_argument("--date", type=dump_date, help="only this dump date (YYYY-MM-DD)")
     run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
