@@ -302,7 +302,7 @@ def test_duckdb_1x_client_opens_the_serving_file(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = str(venv / "bin" / "python")
     install = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "duckdb<2"],
+        [python, "-m", "pip", "install", "--quiet", "duckdb<2", "duckdb-cli<2"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -317,6 +317,26 @@ def test_duckdb_1x_client_opens_the_serving_file(tmp_path: Path) -> None:
     seen = json.loads(done.stdout)
     assert seen["duckdb"].startswith("1.")
     assert seen == {"duckdb": seen["duckdb"], "rows": 1_000, "version": 1}
+    # README: `duckdb -readonly data/serving.duckdb` works with the DuckDB CLI from PyPI (1.x),
+    # and that CLI cannot open the working warehouse (written by the venv's DuckDB 2.0)
+    cli = str(venv / "bin" / "duckdb")
+    query = "select count(*) as n from marts.fct_daily"
+    done = subprocess.run(
+        [cli, "-readonly", "-csv", str(serving), "-c", query],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["n", "1000"]
+    done = subprocess.run(
+        [cli, "-readonly", str(warehouse), "-c", "select 1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "version number" in done.stderr + done.stdout
     assert leftovers(serving.parent) == []
 
 
