@@ -8,6 +8,7 @@ arrays; the text columns (ids, handles, names, bios, ...) are built once, vector
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +71,15 @@ class Tracked:
     snapshot_source: np.ndarray  # bool: follower data only via follower_snapshots
 
 
+def handle_of(name: str) -> str:
+    """A handle as the platforms make them: accents folded to their letter (Käserei → kaserei,
+    Lumière → lumiere), spaces to underscores, anything else outside a-z0-9_ dropped."""
+    folded = unicodedata.normalize("NFKD", name.lower().replace("ß", "ss"))
+    return "".join(
+        ch for ch in folded.replace(" ", "_") if ch.isascii() and (ch.isalnum() or ch == "_")
+    )
+
+
 def tracked_accounts(cfg: SimConfig) -> Tracked:
     t = np.arange(cfg.tracked)
     names, handles = [], []
@@ -77,8 +87,7 @@ def tracked_accounts(cfg: SimConfig) -> Tracked:
         brand = text.BRANDS[i % len(text.BRANDS)]
         suffix = "" if i < len(text.BRANDS) else f" {i // len(text.BRANDS) + 1}"
         names.append(brand + suffix)
-        slug = "".join(ch for ch in brand.lower().replace(" ", "_") if ch.isascii())
-        handles.append(slug + suffix.strip())
+        handles.append(handle_of(brand) + suffix.strip())
     if cfg.follow_source == "events":
         snap = np.zeros(cfg.tracked, dtype=bool)
     elif cfg.follow_source == "snapshots":

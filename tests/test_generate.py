@@ -657,3 +657,12 @@ def test_event_times_step_around_the_snapshot_instant() -> None:
     t = np.array([86_399, 86_400 + 86_399, 5, 86_398])
     assert before_snapshot(t).tolist() == [86_398, 2 * 86_400 - 2, 5, 86_398]
     assert after_snapshot(t).tolist() == [86_400, 2 * 86_400, 5, 86_398]
+
+
+def test_tracked_handles_fold_accents_instead_of_losing_letters() -> None:
+    from simulator.population import tracked_accounts
+
+    handles = tracked_accounts(SimConfig(seed=1, tracked=12, accounts=100, days=2)).handles
+    assert handles[:3] == ["alpen_kaserei", "brooklyn_roasters", "maison_lumiere"]
+    assert "taqueria_luna" in handles and "alpen_kaserei2" in handles
+    assert all(h.isascii() and h.replace("_", "").isalnum() for h in handles)
