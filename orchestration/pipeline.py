@@ -151,10 +151,10 @@ def run_pipeline(
                 _failure_detail(evaluation.metadata),
             )
         )
-    summary.published = any(
-        e.asset_key == SERVING_KEY for e in result.get_asset_materialization_events()
-    )
-    _read_warehouse_figures(settings, dates, summary)
+    materializations = result.get_asset_materialization_events()
+    summary.published = any(e.asset_key == SERVING_KEY for e in materializations)
+    summary.loads = raw_loads_of_this_run(materializations)
+    _read_warehouse_figures(settings, summary)
     _read_serving_and_docs(settings, summary)
     return summary
 
@@ -183,7 +183,35 @@ def _read_serving_and_docs(settings: Settings, summary: RunSummary) -> None:
     summary.docs = {name: path for name, path in docs.items() if path.is_file()}
 
 
-def _read_warehouse_figures(settings: Settings, dates: list[str], summary: RunSummary) -> None:
+LOAD_COLUMNS = {  # summary column: the raw asset's materialization metadata key
+    "files": "files",
+    "reloaded": "files_reloaded",
+    "duplicates": "files_duplicate",
+    "unreadable": "files_unreadable",
+    "rows_read": "rows_read_reloaded",
+    "rows_loaded": "rows_loaded_reloaded",
+    "rows_quarantined": "rows_quarantined_reloaded",
+}
+
+
+def raw_loads_of_this_run(events: list[dg.DagsterEvent]) -> list[dict[str, object]]:
+    """Per entity, what this run's raw step did, from its materialization metadata (not from
+    raw.load_log, which also holds what earlier runs loaded): a re-run of unchanged files shows
+    them as files kept, with 0 rows (re)loaded."""
+    by_entity: dict[str, Mapping[str, Any]] = {}
+    for event in events:
+        key = event.asset_key
+        if key is not None and key.path[0] == "raw" and event.step_materialization_data:
+            # a single-run backfill reports the same metadata once per partition: keep one
+            by_entity[key.path[-1]] = event.step_materialization_data.materialization.metadata
+    return [
+        {"entity": entity}
+        | {col: int(getattr(md.get(k), "value", 0) or 0) for col, k in LOAD_COLUMNS.items()}
+        for entity, md in sorted(by_entity.items())
+    ]
+
+
+def _read_warehouse_figures(settings: Settings, summary: RunSummary) -> None:
     if not settings.warehouse.exists():
         return
     with connection(settings.warehouse, read_only=True) as con:
@@ -193,25 +221,6 @@ def _read_warehouse_figures(settings: Settings, dates: list[str], summary: RunSu
                 "select table_schema || '.' || table_name from information_schema.tables"
             ).fetchall()
         }
-        if "raw.load_log" in tables:
-            rows = con.execute(
-                "select entity, count(*) filter (where status != 'duplicate'), "
-                "count(*) filter (where status = 'duplicate'), "
-                "count(*) filter (where status = 'unreadable'), "
-                "sum(rows_read), sum(rows_loaded), sum(rows_quarantined) "
-                "from raw.load_log where dump_date between ? and ? group by entity order by entity",
-                [dates[0], dates[-1]],
-            ).fetchall()
-            keys = (
-                "entity",
-                "files",
-                "duplicates",
-                "unreadable",
-                "rows_read",
-                "rows_loaded",
-                "rows_quarantined",
-            )
-            summary.loads = [dict(zip(keys, r, strict=True)) for r in rows]
         if "marts.fct_engagement_daily" in tables:
             summary.accounts = kpis.account_kpis(con)
         if "marts.fct_audience_quality" in tables:

@@ -76,10 +76,20 @@ def test_every_landing_file_reconciles(pipeline) -> None:
 
 
 def test_second_run_changes_nothing(pipeline) -> None:
-    _, _, _, second, before, after = pipeline
+    _, _, first, second, before, after = pipeline
     assert second.success and second.checks_failed == []
     assert before == after
     assert {"raw.follows", "marts.fct_followers_daily"} <= set(before)
+    # and says so: every file kept, none reloaded, no rows loaded by this run
+    assert (
+        [r["entity"] for r in second.loads]
+        == [r["entity"] for r in first.loads]
+        == sorted(ENTITIES)
+    )
+    for kept, loaded in zip(second.loads, first.loads, strict=True):
+        assert kept["files"] == loaded["files"] == loaded["reloaded"] > 0
+        assert kept["reloaded"] == kept["rows_read"] == kept["rows_loaded"] == 0, kept
+    assert sum(int(r["rows_loaded"]) for r in first.loads) > 10_000
 
 
 def test_daily_follower_counts_equal_the_truth(pipeline) -> None:

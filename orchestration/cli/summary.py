@@ -22,10 +22,16 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
     for problem in summary.landing_problems:
         console.print(f"[yellow]landing: {problem}[/]")
 
-    loads = Table(title="Raw loads", show_lines=False)
+    loads = Table(
+        title="Raw loads",
+        show_lines=False,
+        caption="rows: of the files this run (re)loaded; files not new or changed since the last "
+        "load are kept as they were",
+    )
     for col in (
         "entity",
         "files",
+        "reloaded",
         "duplicates",
         "unreadable",
         "rows read",

@@ -50,8 +50,15 @@ def _file_table(loads: list[PartitionLoad]) -> dg.TableMetadataValue:
 
 
 def load_metadata(loads: list[PartitionLoad]) -> dict[str, Any]:
+    """What the partitions hold (files, rows) and what this run changed (`*_reloaded`: the files
+    of partitions whose landing files were new or changed; unchanged partitions are kept)."""
     files = [f for load in loads for f in load.files]
+    reloaded = [load for load in loads if not load.unchanged]
     return {
+        "files_reloaded": sum(len(load.files) for load in reloaded),
+        "rows_read_reloaded": sum(load.rows_read for load in reloaded),
+        "rows_loaded_reloaded": sum(load.rows_loaded for load in reloaded),
+        "rows_quarantined_reloaded": sum(load.rows_quarantined for load in reloaded),
         "partitions": len(loads),
         "partitions_unchanged": sum(load.unchanged for load in loads),
         "files": len(files),
