@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,7 +194,7 @@ LOAD_COLUMNS = {  # summary column: the raw asset's materialization metadata key
 }
 
 
-def raw_loads_of_this_run(events: list[dg.DagsterEvent]) -> list[dict[str, object]]:
+def raw_loads_of_this_run(events: Sequence[dg.DagsterEvent]) -> list[dict[str, object]]:
     """Per entity, what this run's raw step did, from its materialization metadata (not from
     raw.load_log, which also holds what earlier runs loaded): a re-run of unchanged files shows
     them as files kept, with 0 rows (re)loaded."""
