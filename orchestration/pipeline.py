@@ -19,6 +19,7 @@ import dagster as dg
 from rich.console import Console
 
 from orchestration.cli import kpis, progress
+from orchestration.cli.quarantine import QuarantineOverview, overview
 from orchestration.cli.run_progress import LOGGER_NAME, showing, step_progress
 from orchestration.defs.catalog import CHECKS, build_assets
 from orchestration.defs.docs import DOCS_FILE, dbt_docs_dir
@@ -64,6 +65,8 @@ class RunSummary:
     accounts: list[dict[str, object]] = field(default_factory=list)  # latest KPIs per account
     authenticity: list[dict[str, object]] = field(default_factory=list)  # audience quality
     landing_problems: list[str] = field(default_factory=list)
+    # files quarantined whole, and the first quarantine reasons of each file
+    quarantine: QuarantineOverview = field(default_factory=QuarantineOverview)
     log_file: Path | None = None
     published: bool = False  # this run replaced the serving file
     serving_version: int | None = None  # version BI tools see after the run (None: no file)
@@ -212,6 +215,8 @@ def _read_warehouse_figures(settings: Settings, dates: list[str], summary: RunSu
                 "rows_quarantined",
             )
             summary.loads = [dict(zip(keys, r, strict=True)) for r in rows]
+        if "raw.quarantine" in tables:
+            summary.quarantine = overview(con, dates[0], dates[-1])
         if "marts.fct_engagement_daily" in tables:
             summary.accounts = kpis.account_kpis(con)
         if "marts.fct_audience_quality" in tables:
