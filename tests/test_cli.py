@@ -151,7 +151,7 @@ def test_summary_names_files_quarantined_whole_and_the_first_reasons(tmp_path: P
     settings = Settings(root, tmp_path / "wh.duckdb", threads=1, memory_limit="1GB")
     print_summary(summary, settings, console)
     out = console.export_text()
-    assert "Quarantined: 5 rows from 1 files, 1 files quarantined whole" in out
+    assert "Quarantined: 5 rows from 1 file, 1 file quarantined whole" in out
     assert (
         f"follows/{day}/broken.csv.gz: whole file, unreadable csv.gz file: not a valid gzip" in out
     )

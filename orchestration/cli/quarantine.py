@@ -69,6 +69,10 @@ def overview(con: duckdb.DuckDBPyConnection, first: str, last: str) -> Quarantin
     return out
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _cut(text: str) -> str:
     text = " ".join(text.split())  # a reason never breaks the summary's lines
     return escape(text if len(text) <= _WIDTH else text[: _WIDTH - 1] + "…")
@@ -80,17 +84,17 @@ def print_overview(q: QuarantineOverview, console: Console) -> None:
         return
     parts = []
     if q.rows:
-        parts.append(f"{q.rows:,} rows from {q.files_with_rows} files")
+        parts.append(f"{_n(q.rows, 'row')} from {_n(q.files_with_rows, 'file')}")
     if q.unreadable:
-        parts.append(f"{len(q.unreadable)} files quarantined whole")
+        parts.append(f"{_n(len(q.unreadable), 'file')} quarantined whole")
     console.print(f"[yellow]Quarantined[/]: {', '.join(parts)}")
     for source_file, reason in q.unreadable:
         console.print(f"  {escape(source_file)}: [red]whole file[/], {_cut(reason)}")
     for f in q.files:
         unit = "row" if f.source_file.endswith(".parquet") else "line"
-        console.print(f"  {escape(f.source_file)}: {f.rows:,} rows")
+        console.print(f"  {escape(f.source_file)}: {_n(f.rows, 'row')}")
         for line, reason in f.first:
             console.print(f"    {unit} {line}: {_cut(reason)}")
     hidden = q.files_with_rows - len(q.files)
-    more = f"{hidden} more files with quarantined rows; " if hidden > 0 else ""
+    more = f"{_n(hidden, 'more file')} with quarantined rows; " if hidden > 0 else ""
     console.print(f"  ({more}every row with its line and text: raw.quarantine)")
