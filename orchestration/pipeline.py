@@ -19,6 +19,7 @@ import dagster as dg
 from rich.console import Console
 
 from orchestration.cli import kpis, progress
+from orchestration.cli.quarantine import QuarantineOverview, overview
 from orchestration.cli.run_progress import LOGGER_NAME, showing, step_progress
 from orchestration.defs.catalog import CHECKS, build_assets
 from orchestration.defs.docs import DOCS_FILE, dbt_docs_dir
@@ -64,6 +65,8 @@ class RunSummary:
     accounts: list[dict[str, object]] = field(default_factory=list)  # latest KPIs per account
     authenticity: list[dict[str, object]] = field(default_factory=list)  # audience quality
     landing_problems: list[str] = field(default_factory=list)
+    # files quarantined whole, and the first quarantine reasons of each file
+    quarantine: QuarantineOverview = field(default_factory=QuarantineOverview)
     log_file: Path | None = None
     published: bool = False  # this run replaced the serving file
     serving_version: int | None = None  # version BI tools see after the run (None: no file)
@@ -154,7 +157,7 @@ def run_pipeline(
     materializations = result.get_asset_materialization_events()
     summary.published = any(e.asset_key == SERVING_KEY for e in materializations)
     summary.loads = raw_loads_of_this_run(materializations)
-    _read_warehouse_figures(settings, summary)
+    _read_warehouse_figures(settings, dates, summary)
     _read_serving_and_docs(settings, summary)
     return summary
 
@@ -211,7 +214,7 @@ def raw_loads_of_this_run(events: Sequence[dg.DagsterEvent]) -> list[dict[str, o
     ]
 
 
-def _read_warehouse_figures(settings: Settings, summary: RunSummary) -> None:
+def _read_warehouse_figures(settings: Settings, dates: list[str], summary: RunSummary) -> None:
     if not settings.warehouse.exists():
         return
     with connection(settings.warehouse, read_only=True) as con:
@@ -221,6 +224,8 @@ def _read_warehouse_figures(settings: Settings, summary: RunSummary) -> None:
                 "select table_schema || '.' || table_name from information_schema.tables"
             ).fetchall()
         }
+        if "raw.quarantine" in tables:
+            summary.quarantine = overview(con, dates[0], dates[-1])
         if "marts.fct_engagement_daily" in tables:
             summary.accounts = kpis.account_kpis(con)
         if "marts.fct_audience_quality" in tables:

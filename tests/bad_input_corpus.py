@@ -248,6 +248,31 @@ def _renamed(root: Path, ctx: Context) -> None:
     put(root, "follows", ctx.day, "extract (1).csv", body)
 
 
+def _mixed_endings(root: Path, ctx: Context) -> None:
+    """CRLF lines, then lines appended with LF (one of them bad); the same as gzip."""
+    for name, case in (("mixed.csv", "mixed_endings"), ("mixed.csv.gz", "mixed_endings-gz")):
+        crlf = csv_text(CONTRACT_COLUMNS["follows"], _follows(ctx, case)).replace("\n", "\r\n")
+        bad = (ctx.platform, f"corpus-{case}-x", ctx.account_id, "block", ctx.at(7))
+        appended = csv_text(("x",), [_follows(ctx, case + "-lf", n=1)[0], bad]).split("\n", 1)[1]
+        data = (crlf + appended).encode()
+        put(
+            root,
+            "follows",
+            ctx.day,
+            name,
+            gzip.compress(data, mtime=0) if name.endswith(".gz") else data,
+        )
+
+
+def _mixed_good(ctx: Context) -> Rows:
+    return [
+        *_follows(ctx, "mixed_endings"),
+        *_follows(ctx, "mixed_endings-lf", n=1),
+        *_follows(ctx, "mixed_endings-gz"),
+        *_follows(ctx, "mixed_endings-gz-lf", n=1),
+    ]
+
+
 def _bom(root: Path, ctx: Context) -> None:
     put(root, "follows", ctx.day, "bom.csv", _follows_csv(_follows(ctx, "bom"), bom=True))
     records = _records("follows", _follows(ctx, "bom-json"))
@@ -455,6 +480,15 @@ CASES: tuple[Case, ...] = (
         _renamed,
         0,
         duplicate_files=1,
+    ),
+    Case(
+        "mixed_line_endings",
+        "follows",
+        "a CSV (and a gzipped one) of CRLF lines with LF lines appended loads; only its bad row is quarantined, with its file line and text",
+        _mixed_good,
+        _mixed_endings,
+        2,
+        ("unknown action 'block'",),
     ),
     Case(
         "utf8_bom",

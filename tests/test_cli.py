@@ -169,3 +169,39 @@ def test_impossible_dump_date_is_one_clear_error(tmp_path: Path, capsys) -> None
     err = capsys.readouterr().err
     assert "argument --date: not a date (YYYY-MM-DD): '2026-13-01'" in err
     assert "fromisoformat" not in err
+
+
+def test_summary_names_files_quarantined_whole_and_the_first_reasons(tmp_path: Path) -> None:
+    """Quarantine reaches the console: each file quarantined whole with its reason, and the
+    first reasons (by file line) of a file with bad rows, with a pointer for the rest."""
+    from landing_helpers import load, open_warehouse, write
+    from rich.console import Console
+
+    from orchestration.cli.quarantine import overview
+    from orchestration.cli.summary import print_summary
+    from orchestration.pipeline import RunSummary
+    from orchestration.settings import Settings
+
+    day, root = "2026-01-05", tmp_path / "landing"
+    header = "platform,follower_id,followee_id,action,event_at\n"
+    bad = "".join(f"twitter,b{i},1,poke{i},2026-01-05T08:00:00Z\n" for i in range(5))
+    write(root, "follows", day, "f.csv", header + "twitter,a,1,follow,2026-01-05\n" + bad)
+    (root / "follows" / day / "broken.csv.gz").write_bytes(b"\x1f\x8b\x08garbage")
+    con = open_warehouse(tmp_path)
+    try:
+        load(con, root, "follows", day)
+        summary = RunSummary(True, "r" * 32, [day], quarantine=overview(con, day, day))
+    finally:
+        con.close()
+    console = Console(record=True, width=110)
+    settings = Settings(root, tmp_path / "wh.duckdb", threads=1, memory_limit="1GB")
+    print_summary(summary, settings, console)
+    out = console.export_text()
+    assert "Quarantined: 5 rows from 1 file, 1 file quarantined whole" in out
+    assert (
+        f"follows/{day}/broken.csv.gz: whole file, unreadable csv.gz file: not a valid gzip" in out
+    )
+    assert f"follows/{day}/f.csv: 5 rows" in out
+    for line in (3, 4, 5):  # the first three, by file line
+        assert f"line {line}: unknown action 'poke{line - 3}'" in out
+    assert "line 6:" not in out and "raw.quarantine" in out

@@ -7,6 +7,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.cli.quarantine import print_overview
 from orchestration.pipeline import RunSummary
 from orchestration.settings import Settings
 
@@ -42,6 +43,7 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
     for row in summary.loads:
         loads.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row.values()))
     console.print(loads)
+    print_overview(summary.quarantine, console)
 
     passed = sum(c.passed for c in summary.checks)
     console.print(f"Checks: {passed} passed, {len(summary.checks_failed)} failed")

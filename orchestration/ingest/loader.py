@@ -101,6 +101,7 @@ def _stage_file(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str, slot: 
     """
     fmt = f.file_format or "unknown"
     stage, bad = f"_stage_{slot}", f"_stage_bad_{slot}"
+    read = None
     try:
         try:
             read = read_file(con, f)
@@ -114,15 +115,25 @@ def _stage_file(con: duckdb.DuckDBPyConnection, f: LandingFile, sha: str, slot: 
             )
             return FileLoad(f.relative_path, sha, fmt, "unreadable", 0, 0, 0, error=str(exc))
         failed = f"select _source_row from {stage} where _reason is not null"
+        # where in the file and as what text: only looked up when some row failed
+        located = (
+            f"select s._source_row as _record, l.source_row, l.raw_text, s._reason as reason "
+            f"from {stage} s join ({read.locate(con, failed)}) l "
+            "on l._record = s._source_row"
+            if con.execute(f"select exists ({failed})").fetchone() == (True,)
+            else "select null::bigint as _record, null::bigint as source_row, "
+            "null::varchar as raw_text, null::varchar as reason limit 0"
+        )
         con.execute(
             f"create or replace temp table {bad} as select * from ("
-            f"select s._source_row as source_row, r._raw_text as raw_text, s._reason as reason "
-            f"from {stage} s join ({read.raw_text_of(failed)}) r using (_source_row) "
+            f"select source_row, raw_text, reason from ({located}) "
             f"union all select _source_row, _raw_text, _reason from {REJECTS}"
             ") order by source_row"
         )
     finally:
         release(con)
+        if read is not None:
+            read.close()
     (loaded,) = con.execute(  # type: ignore[misc]
         f"select count(*) from {stage} where _reason is null"
     ).fetchone()

@@ -1,22 +1,26 @@
 """Read one landing file into a temporary table of text columns, with DuckDB's own readers.
 
 Every format ends in the same shape, the view `_landing_rows`:
-`_source_row` (1-based record number), one VARCHAR column per contract column (NULL when the
-file lacks it) and `_extra` (JSON of columns outside the contract, kept, not dropped). The record
-as read (`_raw_text`) is only rendered for the few rows that end in quarantine, by the query in
-`ReadResult.raw_text_sql`: turning every row into JSON text cost more than typing it. Records
-that cannot even be split into columns (malformed CSV, invalid JSON) go to `_landing_rejects`
-with a reason. Typing and validation happen afterwards in
+`_source_row` (1-based record number: the raw tables' lineage), one VARCHAR column per contract
+column (NULL when the file lacks it) and `_extra` (JSON of columns outside the contract, kept, not
+dropped). Where a record is in its file (the line it starts on; the row number in Parquet) and its
+text as written are only looked up for the few rows that end in quarantine, by the query
+`ReadResult.locate` returns: keeping every row's text cost more than typing it. Records that
+cannot even be split into columns (malformed CSV, invalid JSON) go to `_landing_rejects` with
+their line, text and a reason. CSV specifics (the header, mixed line endings, the line map) are
+in csv_lines.py. Typing and validation happen afterwards in
 SQL (validate.py), identically for every format. File paths are always bound as parameters,
 never pasted into SQL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 
+from orchestration.ingest import csv_lines
 from orchestration.ingest.contract import columns
 from orchestration.ingest.discovery import LandingFile
 
@@ -28,14 +32,10 @@ REJECTS = "_landing_rejects"
 # longer record cannot be split into records at all and is quarantined whole, with that reason.
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 _LIMIT = f"max_line_size={MAX_RECORD_BYTES}"
+# the contract's dialect, stated, not sniffed (the columns come from the header, csv_lines.py)
 _CSV_OPTIONS = (
-    "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
+    "header=true, auto_detect=false, delim=',', quote='\"', escape='\"', comment='', "
     f"encoding='utf-8', strict_mode=true, allow_quoted_nulls=false, {_LIMIT}"
-)
-# Sniffing only needs the header; tolerate bad records there, they are caught by the real read.
-_CSV_SNIFF_OPTIONS = (
-    "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', ignore_errors=true, "
-    + _LIMIT
 )
 _LINES_OPTIONS = (
     "columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', "
@@ -47,22 +47,40 @@ class UnreadableFile(Exception):
     """The file as a whole cannot be read (corrupt gzip, not Parquet, unsupported format)."""
 
 
+Locate = Callable[[duckdb.DuckDBPyConnection, str], str]
+
+
+def _no_locate(con: duckdb.DuckDBPyConnection, rows: str) -> str:
+    raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class ReadResult:
     present_columns: frozenset[str]  # contract columns the file has
     extra_columns: tuple[str, ...]  # columns outside the contract
-    # `_source_row, _raw_text` of the rows whose numbers the `{rows}` query selects
-    raw_text_sql: str = ""
+    # (con, a query selecting `_source_row`s) -> a query of `_record` (that `_source_row`),
+    # `source_row` (the file line the record starts on; the row number in Parquet), `raw_text`
+    locate: Locate = _no_locate
+    close: Callable[[], None] = lambda: None  # the read's temporary files, if any
 
-    def raw_text_of(self, rows: str) -> str:
-        return self.raw_text_sql.format(rows=rows)
+
+def _located_json(table: str) -> Locate:
+    """Parquet rows (no lines, no text): the row number, and the row as JSON."""
+
+    def locate(con: duckdb.DuckDBPyConnection, rows: str) -> str:
+        return (
+            "select rowid + 1 as _record, rowid + 1 as source_row, "
+            f"cast(to_json(t) as varchar) as raw_text from {table} t where rowid + 1 in ({rows})"
+        )
+
+    return locate
 
 
-def _to_json_rows(table: str) -> str:
-    """The records of a table read in file order, as JSON text, for some row numbers only."""
+def _located_json_line(con: duckdb.DuckDBPyConnection, rows: str) -> str:
+    """JSON lines: the line number and the line itself."""
     return (
-        "select rowid + 1 as _source_row, cast(to_json(t) as varchar) as _raw_text "
-        f"from {table} t where rowid + 1 in ({{rows}})"
+        "select _source_row as _record, _source_row as source_row, line as raw_text "
+        f"from _json_lines where _source_row in ({rows})"
     )
 
 
@@ -94,33 +112,47 @@ def _select_contract(entity: str, source_cols: list[str]) -> tuple[str, ReadResu
     return ", ".join(parts), ReadResult(present, extras)
 
 
+def _csv_read_sql(names: list[str]) -> str:
+    cols = "{" + ", ".join(f"{_sql_str(n)}: 'VARCHAR'" for n in names) + "}"
+    return (
+        f"create or replace temp table _csv_rows as select * from read_csv(?, columns={cols}, "
+        f"{_CSV_OPTIONS}, store_rejects=true, rejects_table='_csv_rejects', "
+        "rejects_scan='_csv_reject_scans') t"
+    )
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
-    path = str(f.path)
-    source_cols = [
-        r[0]
-        for r in con.execute(
-            f"describe select * from read_csv(?, {_CSV_SNIFF_OPTIONS})", [path]
-        ).fetchall()
-    ]
-    if f.size == 0:
-        source_cols = []
-    projection, result = _select_contract(f.entity, source_cols)
+    # The header is parsed here and the records read with those columns: DuckDB's sniffer
+    # gives up on a file that mixes line-ending styles (and could guess a comment character).
+    first = con.execute(
+        f"select line from read_csv(?, {_LINES_OPTIONS}) limit 100", [str(f.path)]
+    ).fetchall()
+    try:
+        names = csv_lines.header_names([r[0] for r in first]) if first else []
+    except csv_lines.HeaderError as exc:
+        raise UnreadableFile(f"unreadable {f.file_format} file: {exc}") from exc
+    projection, result = _select_contract(f.entity, names)
     con.execute("drop table if exists _csv_rejects; drop table if exists _csv_reject_scans")
-    con.execute(
-        f"create or replace temp table _csv_rows as select * from read_csv(?, {_CSV_OPTIONS}, "
-        "store_rejects=true, rejects_table='_csv_rejects', rejects_scan='_csv_reject_scans') t",
-        [path],
-    )
-    con.execute(
-        f"create or replace temp view {ROWS} as select rowid + 1 as _source_row, {projection} "
-        "from _csv_rows t"
-    )
-    con.execute(
-        f"create or replace temp table {REJECTS} as select line as _source_row, csv_line as _raw_text, "
-        "'malformed CSV record: ' || lower(replace(error_type, '_', ' ')) || ' (' || error_message || ')' "
-        "as _reason from _csv_rejects"
-    )
-    return ReadResult(result.present_columns, result.extra_columns, _to_json_rows("_csv_rows"))
+    read = csv_lines.CsvRead(f.path, f.file_format == "csv.gz", _LINES_OPTIONS)
+    if names:
+        read.load(con, _csv_read_sql(names))
+    else:  # an empty file
+        con.execute(
+            "create or replace temp table _csv_rows as select null::varchar as c limit 0; "
+            "create or replace temp table _csv_rejects as select null::bigint as line, "
+            "null::varchar as csv_line, null::varchar as error_type, "
+            "null::varchar as error_message limit 0"
+        )
+    try:
+        con.execute(
+            f"create or replace temp view {ROWS} as select rowid + 1 as _source_row, "
+            f"{projection} from _csv_rows t"
+        )
+        con.execute(f"create or replace temp table {REJECTS} as {read.rejects_sql(con)}")
+    except BaseException:
+        read.close()
+        raise
+    return ReadResult(result.present_columns, result.extra_columns, read.locate, read.close)
 
 
 def _read_jsonl(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
@@ -166,10 +198,7 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
         "case when json_valid(line) then 'JSON line is not an object' else 'invalid JSON line' end as _reason "
         "from _json_lines where not is_object"
     )
-    raw_text = (
-        "select _source_row, line as _raw_text from _json_lines where _source_row in ({rows})"
-    )
-    return ReadResult(frozenset(n for n in contract if n in keys), extras, raw_text)
+    return ReadResult(frozenset(n for n in contract if n in keys), extras, _located_json_line)
 
 
 def _json_path_key(name: str) -> str:
@@ -194,7 +223,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, f: LandingFile) -> ReadResult:
         f"create or replace temp table {REJECTS} as "
         "select null::bigint as _source_row, null::varchar as _raw_text, null::varchar as _reason limit 0"
     )
-    return ReadResult(result.present_columns, result.extra_columns, _to_json_rows("_parquet_rows"))
+    return ReadResult(result.present_columns, result.extra_columns, _located_json("_parquet_rows"))
 
 
 _READERS = {
@@ -213,6 +242,9 @@ _READ_TABLES = (
     "_csv_reject_scans",
     "_parquet_rows",
     "_json_lines",
+    csv_lines.LINES,
+    csv_lines.UNITS,
+    csv_lines.RECORDS,
     REJECTS,
 )
 
