@@ -164,6 +164,7 @@ def render_account(env: jinja2.Environment, d: AccountData, built: str) -> str:
         },
         charts=_account_charts(d),
         composition=composition,
+        class_labels=labels,
         bursts=d.bursts.to_dict("records"),
         suspicious=d.suspicious.to_dict("records"),
         farm_posts=d.farm_posts.to_dict("records"),
