@@ -31,7 +31,7 @@ class ReportPage(HTMLParser):
             self.scripts += 1
         if tag == "a" and "href" in a:
             self.links.append(a["href"])
-        for key in ("data-kpi", "data-segment"):
+        for key in ("data-kpi", "data-segment", "data-share", "data-term"):
             if key in a:
                 self._open.append((key, a[key]))
                 self.values[(key, a[key])] = ""
@@ -42,7 +42,7 @@ class ReportPage(HTMLParser):
                     self.rows[self._row] = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("div", "span", "td") and self._open:
+        if tag in ("div", "span", "td", "dt") and self._open:
             self._open.pop()
         if tag == "tr":
             self._row = None

@@ -103,6 +103,59 @@ def test_the_report_opens_from_disk_offline_and_renders_its_charts(
     assert _is_png(index_shot, 20_000) and _is_png(account_shot, 100_000)
 
 
+def test_a_brand_manager_reads_one_definition_per_figure(build, browser, tmp_path: Path) -> None:
+    """Issue 28: the index and an account page each carry a visible glossary; the tiles'
+    engagement rates cover the same window; the composition's suspicious total is the index's
+    suspicious share; a warm-up note where a window is longer than the data; suspicious
+    followers by handle. Screenshots: report-index.png and report-account.png."""
+    out = tmp_path / "report"
+    assert main(["report", "--serving", str(build.settings.serving_path), "--out", str(out)]) == 0
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, offline=True)
+    page = context.new_page()
+    page.goto((out / "index.html").as_uri())
+    assert page.locator("section#glossary").is_visible()
+    assert page.locator("section#glossary dt").count() >= 10
+    row = page.locator("#accounts tr[data-account]").first
+    handle = row.locator("a").inner_text()
+    index_suspicious = row.locator('td[data-kpi="suspicious_share"]').inner_text()
+    assert index_suspicious.endswith("%")
+    header = page.locator("#accounts th").all_inner_texts()
+    assert "engagement rate (28 days)" in header and "authentic engagement rate (28 days)" in header
+    assert page.locator("#accounts p.warm-up").is_visible()  # 8 days of data: 28 and 90 days
+    _shot(page, "report-index.png")
+
+    row.locator("a").click()
+    page.wait_for_load_state()
+    assert handle in page.title()
+    assert page.locator("section#glossary").is_visible()
+    terms = page.locator("section#glossary dt").all_inner_texts()
+    labels = page.locator("#headline .tile .label").all_inner_texts()
+    assert set(labels) <= set(terms)  # every tile is defined in the glossary
+    rates = [t for t in labels if "engagement rate" in t]
+    assert rates == ["engagement rate (28 days)", "authentic engagement rate (28 days)"]
+    assert "latest posting day" not in " ".join(labels)
+    warm_up = page.locator("#headline p.warm-up").inner_text()
+    assert "28-day and 90-day windows" in warm_up
+    composition = page.locator("#composition")
+    total = composition.locator('td[data-share="suspicious_all"]').inner_text()
+    assert total == index_suspicious == page.locator('[data-kpi="suspicious_share"]').inner_text()
+    parts = sum(
+        int(composition.locator(f'td[data-segment="{c}"]').inner_text().replace(",", ""))
+        for c in ("bought", "follow_churner", "suspicious")
+    )
+    assert composition.locator('td[data-segment="suspicious_all"]').inner_text() == f"{parts:,}"
+    followers = page.locator("#suspicious tr[data-follower]")
+    assert followers.count() > 0
+    for i in range(followers.count()):
+        follower = followers.nth(i)
+        shown = follower.locator("td.handle").inner_text()
+        follower_id = follower.get_attribute("data-follower")
+        assert shown and shown != follower_id and not shown.isdigit()  # a handle, not the id
+        assert follower.locator("td.id").inner_text() == follower_id
+    _shot(page, "report-account.png")
+    context.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,16 +3,20 @@ page, and the figures it shows are the marts' figures (recomputed here in SQL)."
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import duckdb
 import pytest
 from report_html import read_page
+from rich.console import Console
 from shared_build import pipeline_build
 
+from orchestration.cli import kpis
 from orchestration.cli.main import main
-from orchestration.report.data import AUDIENCE_CLASSES
-from orchestration.report.render import _environment, render_account
+from orchestration.figures import COMPOSITION_CLASSES, window_days
+from orchestration.quality.suite_specs import AUDIENCE_CLASSES
+from orchestration.report.render import INDEX_FIGURES, TILES, _environment, render_account
 
 SECTIONS = [
     "headline",
@@ -26,6 +30,7 @@ SECTIONS = [
     "weak-ties",
     "suspicious",
     "like-farm",
+    "glossary",
 ]
 
 
@@ -109,7 +114,7 @@ def test_figures_equal_the_marts(build, report: Path) -> None:
                 "order by authenticity_score, first_followed_at, follower_id limit 25",
                 key,
             ).fetchall()
-            followers_shown = [v for k, v in page.rows if k == "data-follower"]
+            followers_shown = [v for k, v in page.rows if k == "data-follower"]  # ids kept
             assert followers_shown == [r[0] for r in suspicious]
             for follower in followers_shown:  # each with its reasons, as the mart words them
                 (reasons,) = con.execute(
@@ -179,3 +184,145 @@ def test_text_from_the_dumps_is_escaped(build) -> None:
     html = render_account(_environment(), replace(data, account=evil), "test")
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _cli_rows(serving: Path) -> dict[str, dict[str, str]]:
+    """What `truefans run` prints per account (both tables), by handle: figure key -> text."""
+    from orchestration.cli import summary
+
+    with duckdb.connect(str(serving), read_only=True) as con:
+        tables = [
+            (
+                summary.accounts_table(kpis.account_kpis(con)),
+                ["platform", *summary.ACCOUNT_FIGURES],
+            ),
+            (summary.authenticity_table(kpis.authenticity_kpis(con)), summary.AUTHENTICITY_FIGURES),
+        ]
+    printed: dict[str, dict[str, str]] = {}
+    for table, keys in tables:
+        out = io.StringIO()
+        Console(width=400, file=out).print(table)
+        for line in out.getvalue().splitlines():
+            cells = [c.strip() for c in line.strip("│").split("│")]
+            if line.startswith("│") and len(cells) == len(keys) + 1:
+                printed.setdefault(cells[0], {}).update(zip(keys, cells[1:], strict=True))
+    return printed
+
+
+def test_the_cli_and_the_report_print_the_same_figures(build, report: Path) -> None:
+    """One definition per figure: for the same serving file, every figure the run summary
+    prints is printed identically on the index and on the account's page."""
+    serving = build.settings.serving_path
+    cli = _cli_rows(serving)
+    index = read_page(report / "index.html")
+    with duckdb.connect(str(serving), read_only=True) as con:
+        handles = dict(
+            con.execute(
+                "select platform || ':' || account_id, handle from marts.dim_tracked_accounts"
+            ).fetchall()
+        )
+    assert sorted(cli) == sorted(handles.values())
+    for key, handle in handles.items():
+        platform, account_id = key.split(":")
+        page = read_page(report / f"{platform}-{account_id}.html")
+        cells = index.rows[("data-account", key)]
+        shown = dict(zip(["account", "platform", *INDEX_FIGURES], cells, strict=True))
+        compared = 0
+        for figure, text in cli[handle].items():
+            if figure in shown:
+                assert shown[figure] == text, (handle, figure)
+                compared += 1
+            if figure in TILES:
+                assert page.kpi(figure) == text, (handle, figure)
+                compared += 1
+        assert compared >= 12
+        # the composition's suspicious total is the CLI's and the index's suspicious share
+        assert page.values[("data-share", "suspicious_all")] == cli[handle]["suspicious_share"]
+        assert page.values[("data-share", "ghost")] == cli[handle]["ghost_share"]
+
+
+def test_windows_composition_and_ghosts_have_one_definition(build, report: Path) -> None:
+    """The issue-28 figures, recomputed from the marts: the authentic rate over the same 28-day
+    posts as the engagement rate; suspicious in all = bought + churners + other suspicious;
+    ghosts = the audience class ghost (not every follower who never engaged)."""
+    serving = build.settings.serving_path
+    cli = _cli_rows(serving)
+    with duckdb.connect(str(serving), read_only=True) as con:
+        expected = con.execute(RECOMPUTED_SQL, [window_days("active_window_days")]).fetchall()
+    assert expected
+    for platform, account_id, handle, rate, authentic, followers, suspicious, ghosts in expected:
+        page = read_page(report / f"{platform}-{account_id}.html")
+        assert page.kpi("engagement_rate_28d") == f"{rate:.1%}"
+        assert page.kpi("authentic_engagement_rate_28d") == f"{authentic:.1%}"
+        assert cli[handle]["authentic_engagement_rate_28d"] == f"{authentic:.1%}"
+        assert page.values[("data-segment", "suspicious_all")] == f"{suspicious:,}"
+        assert page.kpi("suspicious_share") == f"{suspicious / followers:.1%}"
+        assert page.values[("data-segment", "ghost")] == f"{ghosts:,}"
+        assert cli[handle]["ghost_share"] == f"{ghosts / followers:.1%}"
+        classes = [page.values[("data-segment", c)] for c in COMPOSITION_CLASSES]
+        assert sum(int(n.replace(",", "")) for n in classes) == followers  # exclusive classes
+        assert page.values[("data-segment", "followers")] == f"{followers:,}"
+
+
+RECOMPUTED_SQL = """
+with last_day as (
+    select platform, account_id, max(date) as date from marts.fct_engagement_daily group by all
+), posts as (
+    select p.platform, p.account_id, avg(p.engagement_rate) as rate,
+        avg(p.authentic_engagement_rate) as authentic
+    from marts.fct_post_engagement p join last_day l using (platform, account_id)
+    where cast(p.created_at as date) > l.date - ?::int
+    group by all
+), classes as (
+    select platform, account_id, count(*) as followers,
+        count(*) filter (where audience_class in ('bought', 'follow_churner', 'suspicious'))
+            as suspicious,
+        count(*) filter (where audience_class = 'ghost') as ghosts
+    from marts.fct_follower_authenticity where is_current_follower group by all
+)
+select platform, account_id, d.handle, rate, authentic, followers, suspicious, ghosts
+from posts join classes using (platform, account_id)
+join marts.dim_tracked_accounts d using (platform, account_id)
+order by all
+"""
+
+
+def test_a_window_longer_than_the_data_carries_a_warm_up_note(build, report: Path) -> None:
+    """The shared build has 8 days of data: the 28- and 90-day figures say so, on every page
+    and in the run summary."""
+    from orchestration.cli.summary import print_summary
+
+    console = Console(width=200, file=io.StringIO(), record=True)
+    print_summary(build.summary, build.settings, console=console)
+    printed = " ".join(console.export_text().split())
+    days = len(build.summary.dump_dates)
+    assert days < window_days("active_window_days") < window_days("true_fan_window_days")
+    note = f"Warm-up: {days} days of data (since {build.summary.dump_dates[0]})"
+    assert note in printed and "28-day and 90-day windows" in printed
+    for page in report.glob("*.html"):
+        text = " ".join(read_page(page).text.split())
+        assert note in text and "28-day and 90-day windows" in text, page.name
+
+
+def test_suspicious_followers_are_listed_by_handle_and_every_figure_is_in_the_glossary(
+    build, report: Path
+) -> None:
+    with duckdb.connect(str(build.settings.warehouse), read_only=True) as con:
+        handles = dict(
+            con.execute(
+                "select account_id, handle from intermediate.int_account_profiles"
+            ).fetchall()
+        )
+    listed = 0
+    for page_path in report.glob("*-*.html"):
+        page = read_page(page_path)
+        for (kind, follower_id), cells in page.rows.items():
+            if kind == "data-follower":
+                assert cells[0] == handles[follower_id] != follower_id  # the latest handle
+                assert cells[-1] == follower_id  # the id is kept, last
+                listed += 1
+        terms = {k for (attr, k) in page.values if attr == "data-term"}
+        assert set(TILES) <= terms
+    assert listed > 0
+    index = read_page(report / "index.html")
+    assert set(INDEX_FIGURES) <= {k for (attr, k) in index.values if attr == "data-term"}

@@ -8,13 +8,14 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.cli.quarantine import print_overview
+from orchestration.figures import FIGURES, formatted, warm_up_notes
 from orchestration.pipeline import RunSummary
 from orchestration.settings import Settings
 
 
 def print_summary(summary: RunSummary, settings: Settings, console: Console | None = None) -> None:
     # piped output (make, CI logs) gets a fixed width instead of rich's 80-column fallback
-    console = console or Console(width=None if sys.stdout.isatty() else 110)
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
     status = "[green]succeeded[/]" if summary.success else "[red]FAILED[/]"
     console.print(
         f"\nTrueFans run {summary.run_id[:8]} {status}: dump dates "
@@ -60,9 +61,16 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
         marts.add_row(table, f"{rows:,}")
     console.print(marts)
     if summary.accounts:
-        console.print(_accounts_table(summary))
+        console.print(accounts_table(summary.accounts))
+        for note in warm_up_notes(summary.accounts, ACCOUNT_FIGURES):
+            console.print(f"[yellow]{note}[/]")
     if summary.authenticity:
-        console.print(_authenticity_table(summary))
+        console.print(authenticity_table(summary.authenticity))
+        bursts = [
+            f"{a['account']} {a['burst_dates']}" for a in summary.authenticity if a["burst_dates"]
+        ]
+        if bursts:
+            console.print(f"Suspected purchase bursts began on: {'; '.join(bursts)}")
     console.print(f"Warehouse: {settings.warehouse}")
     serving = settings.serving_path
     if summary.published:
@@ -80,68 +88,65 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
         console.print(f"Dagster and dbt log: {summary.log_file}")
 
 
-def _pct(value: object) -> str:
-    return "–" if value is None else f"{float(value):.1%}"  # type: ignore[arg-type]
+# the columns of the two tables, in order: figures of orchestration.figures
+ACCOUNT_FIGURES = [
+    "followers",
+    "engagement_rate_28d",
+    "authentic_engagement_rate_28d",
+    "active_follower_ratio_28d",
+    "true_fans",
+    "dialog_accounts_90d",
+]
+AUTHENTICITY_FIGURES = [
+    "audience_quality_score",
+    "real_share",
+    "ghost_share",
+    "suspicious_share",
+    "bought_share",
+    "follow_churner_share",
+    "suspicious_class_share",
+    "purchase_bursts",
+    "like_farm_posts",
+]
 
 
-def _accounts_table(summary: RunSummary) -> Table:
-    as_of = summary.accounts[0]["date"]
-    table = Table(
-        title=f"Tracked accounts on {as_of} (engagement rate: average per post, last 28 days)"
-    )
-    for col in (
-        "account",
-        "platform",
-        "followers",
-        "engagement rate",
-        "active 28d",
-        "true fans",
-        "ghosts",
-        "dialog 90d (Dunbar ~150)",
-    ):
-        table.add_column(col, justify="left" if col in ("account", "platform") else "right")
-    for a in summary.accounts:
-        table.add_row(
-            str(a["account"]),
-            str(a["platform"]),
-            f"{a['followers']:,}",
-            _pct(a["engagement_rate_28d"]),
-            _pct(a["active_follower_ratio_28d"]),
-            f"{a['true_fans']:,}",
-            _pct(a["ghost_share"]),
-            f"{a['dialog_accounts_90d']:,}",
-        )
+def _header(key: str) -> str:
+    """The figure's label, one word (and the window) a line: narrow columns, no word cut."""
+    figure = FIGURES[key]
+    window = [] if figure.days is None else [f"({figure.window})"]
+    return "\n".join([*figure.name.split(), *window])
+
+
+def _table(
+    title: str, rows: list[dict[str, object]], keys: list[str], platform: bool = False
+) -> Table:
+    table = Table(title=title)
+    table.add_column("account")
+    if platform:
+        table.add_column("platform")
+    for key in keys:
+        table.add_column(_header(key), justify="right")
+    for row in rows:
+        cells = [formatted(key, row[key]) for key in keys]
+        names = [str(row["account"]), str(row["platform"])] if platform else [str(row["account"])]
+        table.add_row(*names, *cells)
     return table
 
 
-def _authenticity_table(summary: RunSummary) -> Table:
-    as_of = summary.authenticity[0]["date"]
-    table = Table(
-        title=f"Audience authenticity on {as_of} (shares of current followers; "
-        "quality 0-100, higher is better)"
+def accounts_table(rows: list[dict[str, object]]) -> Table:
+    return _table(
+        f"Tracked accounts on {rows[0]['date']} (windows end that day)",
+        rows,
+        ACCOUNT_FIGURES,
+        platform=True,
     )
-    for col in (
-        "account",
-        "quality",
-        "real",
-        "suspicious",
-        "bought",
-        "churners",
-        "purchase bursts",
-        "like-farm posts",
-    ):
-        table.add_column(col, justify="left" if col == "account" else "right")
-    for a in summary.authenticity:
-        score = a["audience_quality_score"]
-        bursts = f"{a['purchase_bursts']}" + (f" ({a['burst_dates']})" if a["burst_dates"] else "")
-        table.add_row(
-            str(a["account"]),
-            "–" if score is None else f"{float(score):.0f}",  # type: ignore[arg-type]
-            _pct(a["real_share"]),
-            _pct(a["suspicious_share"]),
-            _pct(a["bought_share"]),
-            _pct(a["follow_churner_share"]),
-            bursts,
-            f"{a['like_farm_posts']:,}",
-        )
-    return table
+
+
+def authenticity_table(rows: list[dict[str, object]]) -> Table:
+    return _table(
+        f"Audience authenticity on {rows[0]['date']} (shares of that day's followers; "
+        "the classes are exclusive, suspicious in all = bought + follow churners + other "
+        "suspicious)",
+        rows,
+        AUTHENTICITY_FIGURES,
+    )

@@ -8,16 +8,14 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from orchestration.figures import COMPOSITION_CLASSES, FIGURES
+
 WIDTH, HEIGHT = 720, 220
+# the composition's rows, named as orchestration.figures names their shares
 SEGMENT_LABELS = {
-    "real": "real",
-    "influencer": "influencers",
-    "mass_follower": "mass followers",
-    "suspicious": "suspicious",
-    "bought": "bought",
-    "follow_churner": "follow churners",
-    "ghost": "ghosts",
-    "off_market": "off-market (any class)",
+    **{c: FIGURES[share].name for c, share in COMPOSITION_CLASSES.items()},
+    "suspicious_all": FIGURES["suspicious_share"].name,
+    "off_market": f"{FIGURES['off_market_share'].name} (any class)",
 }
 SEGMENT_COLORS = {
     "real": "#2e7d32",
@@ -27,6 +25,7 @@ SEGMENT_COLORS = {
     "bought": "#c62828",
     "follow_churner": "#6d4c41",
     "ghost": "#9e9e9e",
+    "suspicious_all": "#ef6c00",
     "off_market": "#00838f",
 }
 
@@ -109,12 +108,13 @@ def gross_flows(daily: pd.DataFrame) -> alt.Chart:
 
 
 def composition(frame: pd.DataFrame) -> alt.Chart:
-    """Current followers by audience class; off-market overlaps the classes."""
+    """The latest day's followers by exclusive class (the bars add up to the followers)."""
+    frame = frame[frame["segment"].isin(list(COMPOSITION_CLASSES))]
     data = frame.assign(label=frame["segment"].map(SEGMENT_LABELS))
     order = [SEGMENT_LABELS[s] for s in frame["segment"]]
     colors = [SEGMENT_COLORS[s] for s in frame["segment"]]
     return (
-        alt.Chart(data, title="Audience composition (current followers)")
+        alt.Chart(data, title="Audience composition (followers at the end of the latest day)")
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order),

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.cli.kpis import account_kpis, authenticity_kpis
-from orchestration.quality.suite_specs import AUDIENCE_CLASSES  # the report shows them in order
+from orchestration.figures import COMPOSITION_CLASSES
 
 TOP_SUSPICIOUS = 25
 
@@ -34,7 +34,7 @@ class AccountData:
     daily: pd.DataFrame  # marts.fct_engagement_daily
     quality: pd.DataFrame  # marts.fct_audience_quality
     bursts: pd.DataFrame  # marts.fct_follower_bursts
-    composition: pd.DataFrame  # current followers by audience class, plus off-market
+    composition: pd.DataFrame  # the latest day's followers by class, suspicious total, off-market
     suspicious: pd.DataFrame  # the least authentic current followers, with their reasons
     farm_posts: pd.DataFrame  # posts that received coordinated bought engagement
     headline: dict[str, object]  # the latest day's figures
@@ -80,18 +80,9 @@ BURSTS_SQL = f"""
 select burst_start, burst_end, followers_gained, suspicious_share, is_purchase_suspected
 from marts.fct_follower_bursts {_KEY} order by burst_start
 """
-COMPOSITION_SQL = f"""
-with current_followers as (
-    select audience_class, is_off_market
-    from marts.fct_follower_authenticity {_KEY} and is_current_follower
-)
-select audience_class as segment, count(*) as followers
-from current_followers group by audience_class
-union all
-select 'off_market', count(*) filter (where is_off_market) from current_followers
-"""
 SUSPICIOUS_SQL = f"""
-select follower_id, audience_class, authenticity_score, first_followed_at, reasons
+select follower_id, coalesce(follower_handle, follower_id) as follower_handle, audience_class,
+    authenticity_score, first_followed_at, reasons
 from marts.fct_follower_authenticity {_KEY} and is_current_follower and is_suspicious
 order by authenticity_score, first_followed_at, follower_id
 limit {TOP_SUSPICIOUS}
@@ -103,12 +94,24 @@ order by created_at, post_id
 """
 
 
-def _composition(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per segment in the report's order, zero where no follower falls in it."""
-    counts = dict(zip(frame["segment"], frame["followers"], strict=True))
-    segments = [*AUDIENCE_CLASSES, "off_market"]
+def _count(value: object) -> int:
+    return int(value) if isinstance(value, int | float) and value == value else 0
+
+
+def _composition(headline: dict[str, object]) -> pd.DataFrame:
+    """The latest day's followers by exclusive class (they add up to the followers), then the
+    suspicious total (bought + follow churners + other suspicious) and off-market (any class):
+    the counts and shares of the same kpis row as the tiles, the index and the CLI."""
+    segments = [*COMPOSITION_CLASSES, "suspicious_all", "off_market"]
+    shares = {**COMPOSITION_CLASSES, "suspicious_all": "suspicious_share"}
+    shares["off_market"] = "off_market_share"
     return pd.DataFrame(
-        {"segment": segments, "followers": [int(counts.get(s, 0)) for s in segments]}
+        {
+            "segment": segments,
+            "followers": [_count(headline.get(f"{s}_followers")) for s in segments],
+            "share": [headline.get(shares[s]) for s in segments],
+            "figure": [shares[s] for s in segments],
+        }
     )
 
 
@@ -120,7 +123,7 @@ def account_data(
         daily=_frame(con, DAILY_SQL, account),
         quality=_frame(con, QUALITY_SQL, account),
         bursts=_frame(con, BURSTS_SQL, account),
-        composition=_composition(_frame(con, COMPOSITION_SQL, account)),
+        composition=_composition(headline),
         suspicious=_frame(con, SUSPICIOUS_SQL, account),
         farm_posts=_frame(con, FARM_POSTS_SQL, account),
         headline=headline,

@@ -14,6 +14,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from orchestration.cli import progress
+from orchestration.figures import (
+    COMPOSITION_CLASSES,
+    FIGURES,
+    formatted,
+    glossary,
+    warm_up_notes,
+)
 from orchestration.report import charts
 from orchestration.report.data import Account, AccountData, account_data, comparison
 from orchestration.report.data import tracked_accounts as list_accounts
@@ -37,7 +44,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=_pct, num=_num, score=_score, when=_when)
+    env.filters.update(pct=_pct, num=_num, score=_score, when=_when, fig=_fig)
+    env.globals["figures"] = FIGURES
     env.globals["css"] = Markup((TEMPLATES / "report.css").read_text())
     return env
 
@@ -56,6 +64,11 @@ def _num(value: object) -> str:
 
 def _score(value: object) -> str:
     return "–" if _missing(value) else f"{float(value):.0f}"  # type: ignore[arg-type]
+
+
+def _fig(value: object, key: str) -> str:
+    """A figure of orchestration.figures, printed as the CLI prints it."""
+    return formatted(key, value)
 
 
 def _when(value: object) -> str:
@@ -89,32 +102,74 @@ def _latest(frame: pd.DataFrame, column: str) -> object:
     return values.iloc[-1] if len(values) else None
 
 
+# the account page's tiles, and every figure its glossary defines (tiles first)
+TILES = [
+    "followers",
+    "audience_quality_score",
+    "real_share",
+    "ghost_share",
+    "suspicious_share",
+    "estimated_bought_followers",
+    "engagement_rate_28d",
+    "authentic_engagement_rate_28d",
+    "true_fans",
+    "like_farm_posts",
+]
+ACCOUNT_GLOSSARY = [
+    *TILES,
+    *(share for share in COMPOSITION_CLASSES.values() if share not in TILES),
+    "off_market_share",
+    "active_follower_ratio_28d",
+    "dialog_accounts_90d",
+    "weak_tie_engagement_share_90d",
+    "weak_tie_share_of_shares_90d",
+    "purchase_bursts",
+]
+# the index's columns after account and platform, and its glossary
+INDEX_FIGURES = [
+    "followers",
+    "audience_quality_score",
+    "real_share",
+    "ghost_share",
+    "suspicious_share",
+    "estimated_bought_followers",
+    "engagement_rate_28d",
+    "authentic_engagement_rate_28d",
+    "true_fans",
+    "purchase_bursts",
+    "like_farm_posts",
+]
+WINDOWED = [k for k in FIGURES if FIGURES[k].days is not None]
+
+
 def render_account(env: jinja2.Environment, d: AccountData, built: str) -> str:
     labels = charts.SEGMENT_LABELS
     composition = [
-        {"segment": s, "label": labels[s], "followers": int(n)}
-        for s, n in zip(d.composition["segment"], d.composition["followers"], strict=True)
+        {"segment": s, "label": labels[s], "followers": int(n), "share": share, "figure": f}
+        for s, n, share, f in zip(
+            d.composition["segment"],
+            d.composition["followers"],
+            d.composition["share"],
+            d.composition["figure"],
+            strict=True,
+        )
     ]
     return env.get_template("account.html.j2").render(
         account=d.account,
         headline=d.headline,
+        tiles=TILES,
         latest={
             c: _latest(d.daily, c)
-            for c in (
-                "authentic_engagement_rate",
-                "conversation_rate",
-                "amplification_rate",
-                "applause_rate",
-                "dunbar_number",
-                "weak_tie_engagement_share_90d",
-                "weak_tie_share_of_shares_90d",
-            )
+            for c in ("conversation_rate", "amplification_rate", "applause_rate", "dunbar_number")
         },
         charts=_account_charts(d),
         composition=composition,
+        class_labels=labels,
         bursts=d.bursts.to_dict("records"),
         suspicious=d.suspicious.to_dict("records"),
         farm_posts=d.farm_posts.to_dict("records"),
+        warm_up=warm_up_notes([d.headline], WINDOWED) if d.headline else [],
+        glossary=glossary(ACCOUNT_GLOSSARY),
         built=built,
         index=INDEX,
     )
@@ -164,8 +219,14 @@ def _render_index(env: jinja2.Environment, rows: list[dict[str, object]], built:
         ],
         columns=["account", "audience_quality_score"],
     )
+    with_data = [r for r in rows if "days_of_data" in r]
     return env.get_template("index.html.j2").render(
-        rows=rows, chart=_svg(charts.quality_by_account(scored)), built=built
+        rows=rows,
+        columns=INDEX_FIGURES,
+        chart=_svg(charts.quality_by_account(scored)),
+        warm_up=warm_up_notes(with_data, INDEX_FIGURES),
+        glossary=glossary(INDEX_FIGURES),
+        built=built,
     )
 
 

@@ -1,32 +1,42 @@
 -- One row per (tracked account, follower) relationship ever seen (MARTS_CONTRACT.md): the
--- audit's verdict, built in int_follower_verdicts.
+-- audit's verdict, built in int_follower_verdicts, and the follower's handle from their latest
+-- profile (int_account_profiles) so that a reader sees who, not only an id.
 with
 
 verdicts as (
     select * from {{ ref('int_follower_verdicts') }}
 ),
 
+profiles as (
+    select * from {{ ref('int_account_profiles') }}
+),
+
 final as (
     select
-        platform,
-        account_id,
-        follower_id,
-        first_followed_at,
-        last_unfollowed_at,
-        is_current_follower,
-        authenticity_score,
-        is_suspicious,
-        audience_class,
-        is_bought,
-        is_follow_churner,
-        is_lockstep,
-        is_ghost,
-        is_off_market,
-        reasons,
-        profile_score,
-        spell_count,
-        is_followed_back
+        verdicts.platform,
+        verdicts.account_id,
+        verdicts.follower_id,
+        profiles.handle as follower_handle,
+        verdicts.first_followed_at,
+        verdicts.last_unfollowed_at,
+        verdicts.is_current_follower,
+        verdicts.authenticity_score,
+        verdicts.is_suspicious,
+        verdicts.audience_class,
+        verdicts.is_bought,
+        verdicts.is_follow_churner,
+        verdicts.is_lockstep,
+        verdicts.is_ghost,
+        verdicts.is_off_market,
+        verdicts.reasons,
+        verdicts.profile_score,
+        verdicts.spell_count,
+        verdicts.is_followed_back
     from verdicts
+    left join profiles
+        on
+            verdicts.platform = profiles.platform
+            and verdicts.follower_id = profiles.account_id
 )
 
 select * from final
