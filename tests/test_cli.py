@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -123,3 +124,28 @@ def test_cli_errors_reach_the_shell_as_one_line_and_exit_code_2(tmp_path: Path) 
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("error: ")
+
+
+def test_ensure_dagster_home_creates_the_folder_dagster_dev_and_recorded_runs_share(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from orchestration.dagster_home import INSTANCE_CONFIG, TELEMETRY_OFF, ensure_dagster_home
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", "data/dagster_home")  # missing, and relative
+    home = ensure_dagster_home()
+    assert home == tmp_path / "data" / "dagster_home" and home.is_dir()
+    assert (home / "dagster.yaml").read_text() == INSTANCE_CONFIG.format(history=home / "history")
+    assert os.environ["DAGSTER_HOME"] == str(home)  # absolute, as dagster requires
+    with dg.DagsterInstance.get() as instance:
+        assert type(instance.event_log_storage).__name__ == "ConsolidatedSqliteEventLogStorage"
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
+    assert ensure_dagster_home() == home
+    assert (home / "dagster.yaml").read_text() == "telemetry:\n  enabled: true\n"  # kept
+
+    # a folder `dagster dev` filled with its default per-run event logs keeps reading them
+    old = tmp_path / "old_home"
+    (old / "history" / "runs").mkdir(parents=True)
+    monkeypatch.setenv("DAGSTER_HOME", str(old))
+    ensure_dagster_home()
+    assert (old / "dagster.yaml").read_text() == TELEMETRY_OFF
