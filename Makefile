@@ -27,10 +27,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)  ## create .venv with the locked dependencies
 
-demo: install  ## generate demo dumps and run the whole nightly pipeline into data/warehouse.duckdb
+demo: install  ## generate demo dumps and run the whole nightly pipeline into data/warehouse.duckdb (recorded for make dev)
 	rm -rf $(DATA)/landing $(DATA)/truth $(DATA)/warehouse.duckdb
 	$(BIN)/truefans generate --landing $(DATA)/landing --truth $(DATA)/truth
-	$(BIN)/truefans run --landing $(DATA)/landing --warehouse $(DATA)/warehouse.duckdb
+	$(BIN)/truefans run --landing $(DATA)/landing --warehouse $(DATA)/warehouse.duckdb --record --wipe-history
 
 run: install  ## run the pipeline on $(DATA)/landing again (idempotent)
 	$(BIN)/truefans run --landing $(DATA)/landing --warehouse $(DATA)/warehouse.duckdb
@@ -72,8 +72,9 @@ BENCH_FLAGS ?=
 bench: install  ## benchmark at SIZE=S|M|L (or S,M,L): figures into bench/results and docs/benchmarks.md
 	$(BIN)/python -m bench --size $(SIZE) $(BENCH_FLAGS)
 
-dev: install  ## open the Dagster UI on http://127.0.0.1:3000
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+PORT ?= 3000
+dev: install  ## open the Dagster UI on http://127.0.0.1:$(PORT) with the recorded runs (Ctrl-C stops it)
+	$(BIN)/truefans dev --port $(PORT)
 
 docs: install  ## dbt docs for the warehouse
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .

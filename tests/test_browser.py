@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import pytest
+from dagster_dev import free_port, kill_all, start, stop, wait_until_up
 from shared_build import pipeline_build
 
 from orchestration.cli.main import main
@@ -156,16 +157,10 @@ def test_a_brand_manager_reads_one_definition_per_figure(build, browser, tmp_pat
     context.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def _webserver(build, home: Path) -> Iterator[str]:
     """`dagster-webserver` on the project's code location, on a free localhost port."""
-    port = _free_port()
+    port = free_port()
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     env = {
@@ -243,3 +238,63 @@ def test_dagster_shows_the_asset_graph_with_groups_descriptions_owners_and_check
         catalog_shot = _shot(page, "dagster-asset-fct_audience_quality.png")
         page.close()
     assert _is_png(graph_shot, 20_000) and _is_png(catalog_shot, 20_000)
+
+
+# the asset page's status: "Latest materialization" over "Never materialized", or "4 minutes ago"
+LATEST_MATERIALIZATION_IS_A_TIME = (
+    "() => /Latest materialization\\s+[^\\n]* ago\\n/.test(document.body.innerText)"
+)
+
+
+def _skip_welcome(page) -> None:
+    with contextlib.suppress(Exception):  # the community pop-up of a new browser profile
+        page.get_by_role("button", name="Skip").click(timeout=10_000)
+
+
+@pytest.mark.slow
+def test_truefans_dev_shows_a_run_recorded_while_it_is_open(
+    browser, tmp_path: Path, monkeypatch
+) -> None:
+    """`truefans dev` (`make dev`) on a DAGSTER_HOME that does not exist yet; a run recorded
+    with `truefans run --record` while the UI is open shows up there without a restart."""
+    data = tmp_path / "data"
+    home, landing, warehouse = data / "dagster_home", data / "landing", data / "warehouse.duckdb"
+    for name, value in (
+        ("DAGSTER_HOME", home),
+        ("TRUEFANS_LANDING", landing),
+        ("TRUEFANS_WAREHOUSE", warehouse),
+        ("TRUEFANS_DOCS", "0"),  # no Data Docs / dbt docs rendering: not what this test is about
+    ):
+        monkeypatch.setenv(name, str(value))
+    port, log = free_port(), tmp_path / "truefans-dev.log"
+    truefans = str(Path(sys.executable).parent / "truefans")
+    dev = start([truefans, "dev", "--port", str(port)], dict(os.environ), log, tmp_path)
+    try:
+        size = ["--seed", "3", "--tracked", "2", "--accounts", "800", "--days", "3"]
+        truth = str(tmp_path / "truth")
+        assert (
+            main(["generate", "--landing", str(landing), "--truth", truth, "--quiet", *size]) == 0
+        )
+        url = wait_until_up(dev, port, log)
+        asset = f"{url}/assets/marts/fct_audience_quality"
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(asset)
+        _skip_welcome(page)
+        page.get_by_text("Never materialized").first.wait_for(timeout=60_000)
+
+        assert main(["run", "--record", "--quiet"]) == 0  # the same DAGSTER_HOME, UI still up
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            (run,) = instance.get_runs()
+        page.goto(asset)  # the same UI process: no restart
+        page.wait_for_function(LATEST_MATERIALIZATION_IS_A_TIME, timeout=60_000)
+        assert "Never materialized" not in page.inner_text("body")
+        asset_shot = _shot(page, "dagster-asset-materialized.png")
+        page.goto(f"{url}/runs")
+        page.get_by_text(run.run_id[:8]).first.wait_for(timeout=60_000)
+        assert "nightly_refresh" in page.inner_text("body")
+        runs_shot = _shot(page, "dagster-runs.png")
+        page.close()
+        stop(dev, signal.SIGTERM, log)
+    finally:
+        kill_all(dev)
+    assert _is_png(asset_shot, 20_000) and _is_png(runs_shot, 20_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -205,3 +206,28 @@ def test_summary_names_files_quarantined_whole_and_the_first_reasons(tmp_path: P
     for line in (3, 4, 5):  # the first three, by file line
         assert f"line {line}: unknown action 'poke{line - 3}'" in out
     assert "line 6:" not in out and "raw.quarantine" in out
+
+
+def test_ensure_dagster_home_creates_the_folder_dagster_dev_and_recorded_runs_share(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from orchestration.dagster_home import INSTANCE_CONFIG, TELEMETRY_OFF, ensure_dagster_home
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", "data/dagster_home")  # missing, and relative
+    home = ensure_dagster_home()
+    assert home == tmp_path / "data" / "dagster_home" and home.is_dir()
+    assert (home / "dagster.yaml").read_text() == INSTANCE_CONFIG.format(history=home / "history")
+    assert os.environ["DAGSTER_HOME"] == str(home)  # absolute, as dagster requires
+    with dg.DagsterInstance.get() as instance:
+        assert type(instance.event_log_storage).__name__ == "ConsolidatedSqliteEventLogStorage"
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
+    assert ensure_dagster_home() == home
+    assert (home / "dagster.yaml").read_text() == "telemetry:\n  enabled: true\n"  # kept
+
+    # a folder `dagster dev` filled with its default per-run event logs keeps reading them
+    old = tmp_path / "old_home"
+    (old / "history" / "runs").mkdir(parents=True)
+    monkeypatch.setenv("DAGSTER_HOME", str(old))
+    ensure_dagster_home()
+    assert (old / "dagster.yaml").read_text() == TELEMETRY_OFF

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -49,10 +50,15 @@ def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     log_file = None if args.verbose else settings.warehouse.parent / "logs" / f"run-{stamp}.log"
-    instance = None  # run_pipeline's default: the persistent DAGSTER_HOME instance
-    if not (args.record or os.environ.get("TRUEFANS_RECORD_RUNS") == "1"):
-        import dagster as dg
+    import dagster as dg
 
+    if args.record or args.wipe_history or os.environ.get("TRUEFANS_RECORD_RUNS") == "1":
+        from orchestration.pipeline import default_instance
+
+        instance = default_instance()  # the persistent DAGSTER_HOME one `truefans dev` shows
+        if args.wipe_history:
+            instance.wipe()  # rows, not files: a UI already open on the folder stays attached
+    else:
         instance = dg.DagsterInstance.ephemeral()
     summary = run_pipeline(
         settings,
@@ -72,6 +78,24 @@ def dump_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _dev(args: argparse.Namespace) -> int:
+    """Become `dagster dev` (exec: the same process, so signals reach it, not a wrapper)."""
+    from orchestration.dagster_home import ensure_dagster_home
+
+    home = ensure_dagster_home()
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions"]
+    command += ["-h", args.host, "-p", str(args.port)]
+    print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={home}); Ctrl-C stops it")
+    sys.stdout.flush()
+    # A background job of a non-interactive shell (`make dev &`, a supervisor) inherits SIGINT
+    # ignored, and exec keeps ignored signals; `dagster dev` then maps SIGTERM to that same
+    # "ignore", so neither signal would stop it. Default dispositions give it Ctrl-C and SIGTERM.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    os.execv(sys.executable, command)
+    return 1  # not reached: execv replaces this process or raises OSError
 
 
 def _serve_info(args: argparse.Namespace) -> int:
@@ -166,7 +190,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="record the run in DAGSTER_HOME so `dagster dev` shows it (slower: about 15 s of "
         "SQLite writes; also TRUEFANS_RECORD_RUNS=1)",
     )
+    run.add_argument(
+        "--wipe-history",
+        action="store_true",
+        help="with --record (implied): first delete the runs and events DAGSTER_HOME holds "
+        "(`make demo` does: they describe a warehouse it rebuilt from scratch)",
+    )
     run.set_defaults(func=_run)
+
+    dev = sub.add_parser(
+        "dev",
+        help="open the Dagster UI (`dagster dev` on this code location and DAGSTER_HOME, created "
+        "if missing); it shows the runs `truefans run --record` records, also while it is open",
+    )
+    dev.add_argument("--port", type=int, default=3000, help="default: 3000")
+    dev.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    dev.set_defaults(func=_dev)
 
     serve = sub.add_parser(
         "serve-info",
