@@ -184,7 +184,8 @@ def test_an_account_tracked_again_has_its_whole_history(lifecycle) -> None:
     for mart in DAILY_MARTS:
         assert {d for p, a, d in step.days[mart] if (p, a) == dropped} == dumps, mart
     first = lifecycle["steps"]["first"]
-    assert {t for t, r in step.rows.items() if dropped in r} == {
+    # back in every mart it was in (two more days may add some, e.g. a burst)
+    assert {t for t, r in step.rows.items() if dropped in r} >= {
         t for t, r in first.rows.items() if dropped in r
     }
     assert step.churn_of_dropped >= first.churn_of_dropped > 0
