@@ -1,13 +1,17 @@
 -- One row per tracked account and day: follower growth, the engagement of that day's posts,
 -- Kaushik's rates, the audience's activity, dialog and weak-tie share. Formulas: see the YAML.
 -- Incremental: recomputes the newest var('lookback_days') days (a post's interactions keep
--- arriving for days), from intermediate models that hold the whole history.
+-- arriving for days), from intermediate models that hold the whole history. It holds the
+-- tracked accounts in force only, as a full refresh would: an account not built yet (newly
+-- tracked, or tracked again after it was dropped) gets its whole history, and the post-hook
+-- deletes the rows of accounts dropped from tracked_accounts (macros/tracked_accounts_in_force.sql).
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['platform', 'account_id', 'date'],
         on_schema_change='fail',
+        post_hook="{{ delete_rows_off_spine('date') }}",
     )
 }}
 with
@@ -35,6 +39,15 @@ dialog as (
 engager_days as (
     select * from {{ ref('int_engager_daily') }}
 ),
+
+{% if is_incremental() %}
+    built_accounts as (
+        select distinct
+            platform,
+            account_id
+        from {{ this }}
+    ),
+{% endif %}
 
 posts_daily as (
     select
@@ -154,7 +167,13 @@ final as (
             and spine.account_id = ties_trailing.account_id
             and spine.day_number = ties_trailing.day_number
     {% if is_incremental() %}
-        where followers.date >= {{ lookback_start('date') }}
+        left join built_accounts
+            on
+                followers.platform = built_accounts.platform
+                and followers.account_id = built_accounts.account_id
+        where
+            followers.date >= {{ lookback_start('date') }}
+            or built_accounts.account_id is null
     {% endif %}
 )
 
