@@ -13,13 +13,14 @@ from orchestration.defs.jobs import nightly_refresh
 from orchestration.defs.resources import build_resources
 from orchestration.defs.schedules import nightly_refresh_schedule
 from orchestration.defs.sensors import new_dump_sensor
+from orchestration.defs.sources import source_assets
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
     resources = build_resources()  # first: it exports the settings dbt's parse reads
     return dg.Definitions(
-        assets=build_assets(),
+        assets=[*build_assets(), *source_assets()],
         asset_checks=CHECKS,
         jobs=[nightly_refresh],
         schedules=[nightly_refresh_schedule],

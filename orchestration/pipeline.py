@@ -24,7 +24,7 @@ from orchestration.dagster_home import ensure_dagster_home
 from orchestration.defs.catalog import CHECKS, build_assets
 from orchestration.defs.docs import DOCS_FILE, dbt_docs_dir
 from orchestration.defs.jobs import nightly_refresh
-from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
+from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, too_old
 from orchestration.defs.resources import build_resources
 from orchestration.defs.serving import SERVING_KEY
 from orchestration.ingest.discovery import discover
@@ -106,6 +106,8 @@ def run_pipeline(
     dates, problems = dump_dates_to_run(settings.landing, date)
     if not dates:
         raise ValueError(f"no dump-date folders with files under {settings.landing}")
+    if message := too_old(dates):
+        raise ValueError(message)  # not Dagster's invariant stack trace
     job = definitions_for(settings).resolve_job_def(nightly_refresh.name)
     tags = {RANGE_START_TAG: dates[0], RANGE_END_TAG: dates[-1]}
     with contextlib.ExitStack() as stack:

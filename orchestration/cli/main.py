@@ -9,6 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
+from orchestration.cli.arguments import dump_date
 from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR, Settings
 
 
@@ -37,11 +38,25 @@ def _run(args: argparse.Namespace) -> int:
     if not settings.landing.is_dir():
         print(f"error: landing root not found: {settings.landing}", file=sys.stderr)
         return 2
+    _first_partition_from(settings.landing)
     from orchestration.warehouse import preflight, run_lock
 
     with run_lock(settings.warehouse):  # a second run: one line, exit code 2, whatever the timing
         preflight(settings.warehouse)  # locked, damaged, unwritable: one line, exit code 2
         return _run_locked(args, settings)
+
+
+def _first_partition_from(landing: Path) -> None:
+    """Old archives are normal: when the landing root holds dump dates older than the first
+    partition, start the partitions there (before the code location is built)."""
+    if "orchestration.defs.partitions" in sys.modules:
+        return  # already built (tests, embedding): run_pipeline says what to set instead
+    from orchestration.ingest.discovery import discover
+
+    dates = discover(landing).dump_dates()
+    configured = os.environ.get("TRUEFANS_FIRST_DUMP_DATE", "2020-01-01")
+    if dates and dates[0].isoformat() < configured:
+        os.environ["TRUEFANS_FIRST_DUMP_DATE"] = dates[0].isoformat()
 
 
 def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
@@ -70,14 +85,6 @@ def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
     )
     print_summary(summary, settings)
     return 0 if summary.success and not summary.checks_failed else 1
-
-
-def dump_date(text: str) -> dt.date:
-    """argparse type of `--date`: a calendar date, with a message people understand."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _dev(args: argparse.Namespace) -> int:
@@ -206,6 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=3000, help="default: 3000")
     dev.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
     dev.set_defaults(func=_dev)
+
+    from orchestration.cli.imports import add_import_parser
+
+    add_import_parser(sub)
 
     serve = sub.add_parser(
         "serve-info",

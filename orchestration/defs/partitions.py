@@ -9,7 +9,11 @@ from collections.abc import Mapping
 import dagster as dg
 
 # Earliest dump date the warehouse accepts; older folders need an earlier TRUEFANS_FIRST_DUMP_DATE.
-FIRST_DUMP_DATE = os.environ.get("TRUEFANS_FIRST_DUMP_DATE", "2020-01-01")
+# `truefans run` sets it from the landing root's oldest folder when that is older (real archives
+# go back years); the code location of `dagster dev` reads it when it loads.
+FIRST_DUMP_DATE_ENV = "TRUEFANS_FIRST_DUMP_DATE"
+DEFAULT_FIRST_DUMP_DATE = "2020-01-01"
+FIRST_DUMP_DATE = os.environ.get(FIRST_DUMP_DATE_ENV, DEFAULT_FIRST_DUMP_DATE)
 
 dump_date_partitions = dg.DailyPartitionsDefinition(
     start_date=FIRST_DUMP_DATE,
@@ -28,3 +32,14 @@ def first_dump_date_of_run(tags: Mapping[str, str]) -> dt.date | None:
     """The earliest dump date a run covers, from its tags; None for a run without partitions."""
     key = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
     return dt.date.fromisoformat(key) if key else None
+
+
+def too_old(dates: list[str]) -> str | None:
+    """The one-line message for dump dates before the first partition, or None."""
+    old = sorted(d for d in dates if d < FIRST_DUMP_DATE)
+    if not old:
+        return None
+    return (
+        f"{len(old)} dump date(s) from {old[0]} are before the first partition "
+        f"{FIRST_DUMP_DATE}: set {FIRST_DUMP_DATE_ENV}={old[0]} (or earlier) and run again"
+    )

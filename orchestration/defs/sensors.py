@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.jobs import nightly_refresh
-from orchestration.defs.partitions import dump_date_partitions
+from orchestration.defs.partitions import dump_date_partitions, too_old
 from orchestration.ingest.discovery import LandingRootMissing, discover
 from orchestration.settings import Settings
 
@@ -30,7 +30,10 @@ def new_dump_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     seen = set(json.loads(context.cursor)) if context.cursor else set()
     landing = Settings.from_env().landing
     valid = set(dump_date_partitions.get_partition_keys())
-    fresh = [d for d in new_dump_dates(landing, seen) if d in valid]
+    new = new_dump_dates(landing, seen)
+    if message := too_old(new):
+        context.log.warning(message)  # skipped, not lost: they stay new until the setting allows
+    fresh = [d for d in new if d in valid]
     requests = [dg.RunRequest(run_key=f"dump-{d}", partition_key=d) for d in fresh]
     skipped = None if fresh else f"no new dump-date folder in {landing}"
     return dg.SensorResult(
