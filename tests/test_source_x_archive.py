@@ -255,6 +255,39 @@ def test_a_bad_archive_is_one_error_line_and_nothing_is_lost(
     assert tree(landing) == before
 
 
+def test_the_dagster_asset_imports_an_archive(tmp_path: Path) -> None:
+    import dagster as dg
+
+    from orchestration.defs.resources import WarehouseResource
+    from orchestration.defs.sources import SOURCES_GROUP, source_assets
+
+    (asset,) = [a for a in source_assets() if a.key == dg.AssetKey(["sources", "x_archive"])]
+    assert asset.group_names_by_key[asset.key] == SOURCES_GROUP
+    landing = tmp_path / "landing"
+    warehouse = WarehouseResource(
+        warehouse_path=str(tmp_path / "w.duckdb"), landing_root=str(landing)
+    )
+    config = {"target": str(FIXTURES / "first"), "args": ["--dump-date", "2023-02-19"]}
+    result = dg.materialize(
+        [asset],
+        resources={"warehouse": warehouse},
+        run_config={"ops": {"sources__x_archive": {"config": config}}},
+    )
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("sources__x_archive")
+    assert materialization.metadata["files"] == dg.IntMetadataValue(4)
+    # --dump-date moves the folder, not the snapshot time
+    snapshot = rows(landing, "follower_snapshots", "2023-02-19")
+    assert {r["snapshot_at"] for r in snapshot} == {"2023-02-18T19:45:15.123000Z"}
+    bad = dg.materialize(
+        [asset],
+        resources={"warehouse": warehouse},
+        run_config={"ops": {"sources__x_archive": {"config": {"target": str(tmp_path / "no")}}}},
+        raise_on_error=False,
+    )
+    assert not bad.success
+
+
 @pytest.mark.slow
 def test_two_archives_through_the_pipeline(tmp_path: Path) -> None:
     """Two archives a month apart, then `run_pipeline`: marts for the account, the two
