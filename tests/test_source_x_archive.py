@@ -322,6 +322,14 @@ def test_two_archives_through_the_pipeline(tmp_path: Path) -> None:
             "and date in (?, ?) order by date",
             [OWNER, dt.date(2023, 2, 18), dt.date(2023, 3, 20)],
         ).fetchall()
+        # followers known by id only: nothing may call them real
+        classes = con.execute(
+            "select distinct audience_class from marts.fct_follower_authenticity"
+        ).fetchall()
+        real_shares = con.execute(
+            "select distinct real_share from marts.fct_audience_quality where account_id = ?",
+            [OWNER],
+        ).fetchall()
     finally:
         con.close()
     assert dim == [("twitter", OWNER, "tf_example")]
@@ -329,4 +337,6 @@ def test_two_archives_through_the_pipeline(tmp_path: Path) -> None:
     assert {u for _, _, u in churn} == {dt.datetime(2023, 3, 20, 7, 2, 44, 610000)}
     assert {f for (f,) in current} == (FIRST_FOLLOWERS - GONE) | {"1633333333333333333"}
     assert daily == [(dt.date(2023, 2, 18), 6), (dt.date(2023, 3, 20), 5)]
+    assert ("real",) not in classes
+    assert all(share is None or share == 0 for (share,) in real_shares), real_shares
     assert summary.success and failed == [], failed
