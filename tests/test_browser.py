@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import psutil
 import pytest
-from dagster_dev import free_port, kill_all, start, stop, wait_until_up
+from dagster_dev import free_port, ignore_sigint, kill_all, start, stop, wait_until_up
 from shared_build import pipeline_build
 
 from orchestration.cli.main import main
@@ -268,7 +269,11 @@ def test_truefans_dev_shows_a_run_recorded_while_it_is_open(
         monkeypatch.setenv(name, str(value))
     port, log = free_port(), tmp_path / "truefans-dev.log"
     truefans = str(Path(sys.executable).parent / "truefans")
-    dev = start([truefans, "dev", "--port", str(port)], dict(os.environ), log, tmp_path)
+    # started as a background job of a non-interactive shell is (`make dev &`): SIGINT ignored,
+    # inherited; `truefans dev` resets it, so SIGINT stops the UI at the end
+    dev = start(
+        [truefans, "dev", "--port", str(port)], dict(os.environ), log, tmp_path, ignore_sigint
+    )
     try:
         size = ["--seed", "3", "--tracked", "2", "--accounts", "800", "--days", "3"]
         truth = str(tmp_path / "truth")
@@ -294,7 +299,9 @@ def test_truefans_dev_shows_a_run_recorded_while_it_is_open(
         assert "nightly_refresh" in page.inner_text("body")
         runs_shot = _shot(page, "dagster-runs.png")
         page.close()
-        stop(dev, signal.SIGTERM, log)
+        # exec'd: the process started is `dagster dev` itself, no wrapper between
+        assert psutil.Process(dev.pid).cmdline()[1:4] == ["-m", "dagster", "dev"]
+        stop(dev, signal.SIGINT, log)
     finally:
         kill_all(dev)
     assert _is_png(asset_shot, 20_000) and _is_png(runs_shot, 20_000)
