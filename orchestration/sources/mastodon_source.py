@@ -15,14 +15,20 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from html.parser import HTMLParser
 from typing import Any
 
 from orchestration.sources.base import Source, SourceError
 from orchestration.sources.landing import LandingBatch
 from orchestration.sources.mastodon_api import RETRIES, Client, Hidden, NotFound
+from orchestration.sources.mastodon_rows import (
+    PLATFORM,
+    account_row,
+    count,
+    post_row,
+    qualified,
+    utc,
+)
 
-PLATFORM = "mastodon"
 FOLLOWERS_PAGE = 80  # the API's maximum
 STATUSES_PAGE = 40  # the API's maximum
 TARGET = re.compile(
@@ -77,75 +83,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "p" and self.parts:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def plain_text(html: str | None) -> str | None:
-    """Mastodon's HTML (`note`, `content`) as text: paragraphs and line breaks kept."""
-    if html is None:
-        return None
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts).strip()
-
-
-def utc(value: Any) -> dt.datetime | None:
-    if not isinstance(value, dt.datetime):
-        return None  # Mastodon.py parses times in local time: make them UTC again
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
-
-
-def count(value: Any) -> int | None:
-    """A count, or unknown: -1 is Mastodon's "hidden by the account", never zero."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
-
-
-def qualified(acct: str, server: str) -> str:
-    """`user` (an account of the server asked) or `user@other.server`, as `user@server`."""
-    return acct if "@" in acct else f"{acct}@{server}"
-
-
-def account_row(account: Any, server: str, observed_at: dt.datetime) -> dict[str, object]:
-    handle = qualified(str(account.acct), server)
-    avatar = account.get("avatar")
-    last = account.get("last_status_at")
-    return {
-        "platform": PLATFORM,
-        "account_id": handle.lower(),
-        "observed_at": observed_at,
-        "handle": handle,
-        "display_name": account.get("display_name"),
-        "bio": plain_text(account.get("note")),
-        "created_at": utc(account.get("created_at")),  # the server rounds it to the day
-        "followers_count": count(account.get("followers_count")),
-        "following_count": count(account.get("following_count")),
-        "posts_count": count(account.get("statuses_count")),
-        "has_default_avatar": (
-            str(avatar).split("?")[0].endswith("missing.png") if avatar else None
-        ),
-        "url": account.get("url"),
-        # extra columns, kept in the raw layer
-        "bot": account.get("bot"),
-        "locked": account.get("locked"),
-        "discoverable": account.get("discoverable"),
-        "server_id": str(account.id),
-        "last_status_day": last.date() if isinstance(last, dt.datetime) else None,
-    }
-
-
 def parse_target(target: str) -> tuple[str, str]:
     found = TARGET.match(target.strip())
     if not found:
@@ -155,12 +92,10 @@ def parse_target(target: str) -> tuple[str, str]:
     return found["user"], found["server"].lower()
 
 
-def _followers(client: Client, account: Any, what: str) -> list[Any] | None:
-    """The complete follower list, or None when the account hides it (with a note)."""
-    hidden = f"{what} hides its followers"
+def _followers(client: Client, account: Any, what: str) -> tuple[list[Any] | None, str]:
+    """The complete follower list, or None and why (the account hides it)."""
     if account.get("followers_count") == -1:
-        note(f"{hidden} (followers_count -1): no follower snapshot, followers unknown")
-        return None
+        return None, "followers_count -1"
     try:
         followers = [
             f
@@ -171,15 +106,10 @@ def _followers(client: Client, account: Any, what: str) -> list[Any] | None:
             for f in page
         ]
     except Hidden as exc:
-        note(f"{hidden} (the server {exc}): no follower snapshot, followers unknown")
-        return None
+        return None, f"the server {exc}"
     if not followers and (count(account.get("followers_count")) or 0) > 0:
-        note(
-            f"{hidden} (an empty list for {account.followers_count} followers): "
-            "no follower snapshot, followers unknown"
-        )
-        return None
-    return followers
+        return None, f"an empty list for {account.followers_count} followers"
+    return followers, ""
 
 
 def _statuses(client: Client, account: Any, since: dt.datetime, what: str) -> list[Any] | None:
@@ -245,24 +175,6 @@ def _interactions(
     return rows, actors
 
 
-def post_row(status: Any, post_id: str, author: str) -> dict[str, object]:
-    return {
-        "platform": PLATFORM,
-        "post_id": post_id,
-        "account_id": author,
-        "created_at": utc(status.created_at),
-        "kind": "reply" if status.get("in_reply_to_id") else "post",
-        "text": plain_text(status.get("content")),
-        # extra columns
-        "url": status.get("url"),
-        "visibility": status.get("visibility"),
-        "language": status.get("language"),
-        "favourites_count": count(status.get("favourites_count")),
-        "reblogs_count": count(status.get("reblogs_count")),
-        "replies_count": count(status.get("replies_count")),
-    }
-
-
 def fetch(target: str, args: argparse.Namespace) -> list[LandingBatch]:
     user, server = parse_target(target)
     pulled = args.pulled_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -276,15 +188,13 @@ def fetch(target: str, args: argparse.Namespace) -> list[LandingBatch]:
         raise SourceError(f"{client.base_url} refuses to show {what} ({exc})") from None
     me = account_row(account, server, pulled)
     key = str(me["account_id"])
-    followers = _followers(client, account, what)
+    followers, why = _followers(client, account, what)
     statuses = _statuses(client, account, pulled - dt.timedelta(days=args.days), what)
     if statuses is None and followers is None and account.get("locked"):
         raise SourceError(
             f"{what} is a private (locked) account: its followers and posts are shown only to "
             "the followers it approved, so there is nothing to import"
         )
-    if statuses is None:
-        note(f"{what} hides its posts: no posts or interactions imported")
 
     batch = LandingBatch(PLATFORM, key, pulled.date(), part=pulled.strftime("%H%M%S"))
     batch.add("tracked_accounts", [{"platform": PLATFORM, "account_id": key, "name": me["handle"]}])
@@ -318,6 +228,11 @@ def fetch(target: str, args: argparse.Namespace) -> list[LandingBatch]:
         batch.add("posts", posts)
     if interactions:
         batch.add("interactions", interactions)
+    # notes only once every request has succeeded: a failed pull prints its one error line
+    if followers is None:
+        note(f"{what} hides its followers ({why}): no follower snapshot, followers unknown")
+    if statuses is None:
+        note(f"{what} hides its posts: no posts or interactions imported")
     return [batch]
 
 
