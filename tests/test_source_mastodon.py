@@ -219,6 +219,26 @@ def test_an_html_error_page_is_retried_then_one_line(
     assert waits == [2.0, 4.0, 8.0, 16.0]  # bounded, with backoff
 
 
+def test_a_follower_page_that_keeps_failing_writes_no_partial_list(
+    tmp_path: Path, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    first_page = [e for e in recording("followers_day1.json") if "max_id" not in e["query"]]
+    unavailable = {
+        "path": FOLLOWERS,
+        "query": {"max_id": "900"},
+        "status": 503,
+        "headers": {"content-type": "text/html"},
+        "body": "<html><body><h1>503 Service Unavailable</h1></body></html>",
+    }
+    exchanges = [unavailable, *recording("lookup.json"), *first_page]
+    line = _bad(tmp_path, capsys, exchanges, ALICE)
+    assert line == (
+        "<base> answered HTTP 503 Service Unavailable (an error page, not the Mastodon API's "
+        "JSON) for the followers of alice@mastodon.example; gave up after 5 tries, nothing written"
+    )
+    assert len(waits) == 4
+
+
 def test_a_private_account_is_one_line(
     tmp_path: Path, waits: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:

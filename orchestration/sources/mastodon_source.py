@@ -57,6 +57,12 @@ def _days(text: str) -> int:
     return int(text)
 
 
+def _retries(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of retries >= 0: {text!r}")
+    return int(text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url",
@@ -77,7 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--retries",
-        type=int,
+        type=_retries,
         default=RETRIES,
         help=f"retries on HTTP 429/5xx and network errors, with backoff (default {RETRIES})",
     )
