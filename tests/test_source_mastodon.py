@@ -318,3 +318,25 @@ def test_two_pulls_show_who_unfollowed_after_the_pipeline(
         ("erin@mastodon.example", ALICE, "2026-03-03 06:30:00")
     ]
     assert followers == (9,)  # 5 on the first day, 4 on the second
+
+
+def test_the_command_line_parser_does_not_import_the_client_library() -> None:
+    """Every `truefans` command builds the parser with every source's options: Mastodon.py is
+    imported when a pull starts, so other commands do not pay for it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom orchestration.cli.main import build_parser\n"
+        "build_parser().parse_args(['import', 'mastodon', 'a@b.example'])\n"
+        "print('mastodon' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[1],
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

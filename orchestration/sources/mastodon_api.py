@@ -12,18 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-from mastodon import (
-    Mastodon,
-    MastodonAPIError,
-    MastodonNetworkError,
-    MastodonNotFoundError,
-    MastodonRatelimitError,
-    MastodonServerError,
-)
+from typing import TYPE_CHECKING, Any
 
 from orchestration.sources.base import SourceError
+
+if TYPE_CHECKING:  # Mastodon.py is imported when a pull starts, not with the CLI's parser
+    from mastodon import MastodonAPIError
 
 RETRIES = 4  # tries after the first, on 429, 5xx and network errors
 BASE_DELAY = 2.0  # seconds before the first retry, doubled each time
@@ -67,6 +61,8 @@ class Client:
     waited: list[float] = field(default_factory=list)  # every wait, in seconds
 
     def __post_init__(self) -> None:
+        from mastodon import Mastodon
+
         self.base_url = self.base_url.rstrip("/")
         self.api = Mastodon(
             api_base_url=self.base_url,
@@ -85,6 +81,14 @@ class Client:
 
     def call(self, what: str, request: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`request(*args, **kwargs)` with bounded retries; `what` names it in messages."""
+        from mastodon import (
+            MastodonAPIError,
+            MastodonNetworkError,
+            MastodonNotFoundError,
+            MastodonRatelimitError,
+            MastodonServerError,
+        )
+
         problem = ""
         for attempt in range(self.retries + 1):
             try:
