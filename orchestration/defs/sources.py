@@ -4,8 +4,8 @@ config (the target and, like the command line, any options); the new dump-date f
 are then loaded by the nightly job (the `new_dump_sensor` starts it). Not part of
 `nightly_refresh`: an import needs its target, the nightly run only reads the landing root."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Dagster inspects the config and context
+# annotations at runtime (a string 'ImportConfig' is "not a supported Dagster config type").
 import dagster as dg
 from pydantic import Field
 

@@ -22,13 +22,12 @@ from orchestration.sources.base import Source, SourceError
 from orchestration.sources.landing import LandingBatch, Row
 
 PLATFORM = "bluesky"
+LIVE_BASE_URL = "https://public.api.bsky.app"  # the public AppView: no key, no login
 # injectable for tests: the retry backoff's sleep (tests replace it, nobody waits)
 sleep: Callable[[float], None] = time.sleep
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from orchestration.sources.bluesky_api import LIVE_BASE_URL
-
     parser.add_argument(
         "--base-url", default=LIVE_BASE_URL, help=f"AppView to ask (default {LIVE_BASE_URL})"
     )

@@ -27,7 +27,6 @@ from atproto_client.request import Request, Response
 
 from orchestration.sources.base import SourceError
 
-LIVE_BASE_URL = "https://public.api.bsky.app"  # the public AppView: no key, no login
 PROFILES_PER_CALL = 25  # app.bsky.actor.getProfiles takes at most 25 actors
 PAGE_LIMIT = 100  # the largest `limit` of getFollowers, getAuthorFeed, getLikes, getRepostedBy
 MAX_ATTEMPTS = 6  # per call: 5 waits of 1, 2, 4, 8, 16 s for 5xx / network errors
@@ -63,7 +62,7 @@ def _header_seconds(response: Response | None, now: float) -> float | None:
 class BlueskyApi:
     def __init__(
         self,
-        base_url: str = LIVE_BASE_URL,
+        base_url: str,  # e.g. https://public.api.bsky.app (bluesky.LIVE_BASE_URL)
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,

@@ -95,8 +95,10 @@ def fetch_followers(
         found = [compact_profile(v) for v in page.followers]
         cursor = page.cursor
         complete = not cursor or not found
-        _append(path, {"page": len(pages) + 1, "cursor": cursor, "followers": found,
-                       "complete": complete})  # fmt: skip
+        _append(
+            path,
+            {"page": len(pages) + 1, "cursor": cursor, "followers": found, "complete": complete},
+        )
         pages.append({"complete": complete})
         followers += found
     return FollowerList(started_at, followers, len(pages), resumed_at)
