@@ -290,10 +290,11 @@ def test_two_pulls_show_who_unfollowed(tmp_path: Path, sleeps) -> None:
             "where followee_id = ? and unfollowed_at is not null",
             [ALICE],
         ).fetchall()
-        (followers,) = con.execute(
-            "select count(*) from marts.fct_follow_churn where followee_id = ? "
-            "and unfollowed_at is null",
+        daily = con.execute(
+            "select date, followers, follows_gross, unfollows_gross from marts.fct_followers_daily "
+            "where account_id = ? and date in ('2026-03-02', '2026-03-05') order by date",
             [ALICE],
-        ).fetchone()  # type: ignore[misc]
+        ).fetchall()
     assert churn == [(GONE, dt.datetime(2026, 3, 5, 9, 30))]
-    assert followers == 30  # 29 stayed, 1 new
+    # 30 on the first day, the baseline (its gross moves unknown: null); 29 stayed, 1 came
+    assert daily == [(dt.date(2026, 3, 2), 30, None, None), (dt.date(2026, 3, 5), 30, 1, 1)]
