@@ -9,6 +9,7 @@ from orchestration.sources.base import Source
 # name -> module defining SOURCE; imported only when asked for (no import side effects, and one
 # adapter's optional client library does not slow the others)
 MODULES: dict[str, str] = {
+    "bluesky": "orchestration.sources.bluesky",
     "mastodon": "orchestration.sources.mastodon_source",
     "x-archive": "orchestration.sources.x_archive",
 }
