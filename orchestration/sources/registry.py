@@ -8,7 +8,9 @@ from orchestration.sources.base import Source
 
 # name -> module defining SOURCE; imported only when asked for (no import side effects, and one
 # adapter's optional client library does not slow the others)
-MODULES: dict[str, str] = {}
+MODULES: dict[str, str] = {
+    "instagram": "orchestration.sources.instagram",
+}
 
 
 def source_names() -> list[str]:
