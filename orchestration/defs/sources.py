@@ -4,8 +4,9 @@ config (the target and, like the command line, any options); the new dump-date f
 are then loaded by the nightly job (the `new_dump_sensor` starts it). Not part of
 `nightly_refresh`: an import needs its target, the nightly run only reads the landing root."""
 
-from __future__ import annotations
-
+# no `from __future__ import annotations` here: Dagster reads the asset function's annotations
+# at definition time, and a string 'ImportConfig' inside build_source_asset cannot be resolved
+# (DagsterInvalidPythonicConfigDefinitionError as soon as one source is registered)
 import dagster as dg
 from pydantic import Field
 
