@@ -32,7 +32,8 @@ def test_json_export_zip_becomes_a_snapshot_posts_and_the_owner(
     landing = tmp_path / "landing"
     assert _import(export_zip, landing) == 0
     snapshot = read_rows(landing, "follower_snapshots")
-    # the zip entries' time is the export's time; followers_1 and _2 are one list
+    # the zip entries' time is the export's time; followers_1 and _2 are one list, and Threads'
+    # own followers.json (your_instagram_activity/threads/) is not part of it
     assert sorted(r["follower_id"] for r in snapshot) == FANS
     assert {r["snapshot_at"] for r in snapshot} == {"2026-03-09T08:00:00Z"}
     assert {r["followee_id"] for r in snapshot} == {"cafe.zurich"}
@@ -181,10 +182,24 @@ def _truncated_json(tmp: Path) -> Path:
     return export
 
 
+def _second_part_only(tmp: Path) -> Path:
+    export = copy_fixture("json", tmp / "x")
+    (export / "connections/followers_and_following/followers_1.json").unlink()
+    return zip_export(export, tmp / ZIP_NAME, MARCH_9)
+
+
+def _two_exports_in_one_folder(tmp: Path) -> Path:
+    copy_fixture("json", tmp / "both" / "week1")
+    copy_fixture("json", tmp / "both" / "week2")
+    return tmp / "both"
+
+
 BAD = {
     "a zip without Instagram files": (_foreign_zip, "no Instagram export files in it"),
     "a corrupt zip": (_corrupt_zip, "damaged zip file"),
     "a zip with a damaged entry": (_damaged_entry, "damaged zip entry"),
+    "one part of an export in several zips": (_second_part_only, "followers_1.json is missing"),
+    "two exports in one folder": (_two_exports_in_one_folder, "is in it more than once"),
     "HTML where JSON is expected": (_html_as_json, "holds HTML, not JSON"),
     "truncated JSON": (_truncated_json, "is not valid JSON (truncated or damaged?)"),
     "a directory that does not exist": (lambda tmp: tmp / "nowhere", "no such file or directory"),

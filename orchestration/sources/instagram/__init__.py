@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from orchestration.sources.base import Source, SourceError
 from orchestration.sources.instagram.files import ExportFiles, open_export
@@ -71,10 +72,33 @@ def _utc_time(text: str) -> dt.datetime:
 def _relations(files: ExportFiles, pattern: str) -> list[Relation] | None:
     """The union of every file of one relationship list; JSON wins over HTML; None if absent."""
     if names := files.find(pattern.format(ext="json")):
+        _one_whole_list(files, names)
         return [r for n in names for r in relations_json(files.json(n), files.label(n))]
     if names := files.find(pattern.format(ext="html")):
+        _one_whole_list(files, names)
         return [r for n in names for r in relations_html(files.text(n), files.label(n))]
     return None
+
+
+def _one_whole_list(files: ExportFiles, names: list[str]) -> None:
+    """A list split into files _1.._N is whole only with every part, and only once: a part
+    missing (an export in several zips) or a part twice (two exports in one folder) would make
+    a wrong snapshot."""
+    base = [PurePosixPath(n).name for n in names]
+    if len(set(base)) < len(base):
+        twice = sorted({b for b in base if base.count(b) > 1})[0]
+        raise SourceError(
+            f"{files.source.name}: {twice} is in it more than once (several exports in one "
+            "folder?): import each export on its own"
+        )
+    numbers = sorted(int(m[1]) for b in base if (m := re.search(r"_(\d+)\.\w+$", b)))
+    if numbers and numbers != list(range(1, len(numbers) + 1)):
+        stem = re.sub(r"_\d+\.(\w+)$", r"_{n}.\1", base[0])
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))[0]
+        raise SourceError(
+            f"{files.source.name}: {stem.format(n=missing)} is missing (an export in several "
+            "zip files?): unpack every part into one folder and import the folder"
+        )
 
 
 def _first_times(relations: list[Relation]) -> dict[str, dt.datetime | None]:

@@ -34,7 +34,13 @@ class ExportFiles:
     def find(self, pattern: str) -> list[str]:
         """Paths whose file name matches `pattern` (a regex on the name alone), sorted."""
         rx = re.compile(pattern)
-        return sorted(n for n in self.names if rx.fullmatch(PurePosixPath(n).name))
+        return sorted(
+            n
+            for n in self.names
+            if rx.fullmatch(PurePosixPath(n).name)
+            # Threads' own lists (your_instagram_activity/threads/followers.json) share names
+            and "threads" not in PurePosixPath(n).parts[:-1]
+        )
 
     def text(self, name: str) -> str:
         if name not in self._texts:
