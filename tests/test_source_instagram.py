@@ -83,17 +83,17 @@ def test_older_layout_folders_at_the_top_and_wrapped_followers(tmp_path: Path) -
 
 
 def test_html_export(tmp_path: Path) -> None:
-    export = copy_fixture("html", tmp_path / "instagram-cafe.zurich-2026-03-09-Hh12Jj34")
     landing = tmp_path / "landing"
-    assert _import(export, landing) == 0  # the owner from the folder's name
+    assert _import(FIXTURES / "html", landing) == 0
     snapshot = read_rows(landing, "follower_snapshots")
     assert [(r["follower_id"], r["followed_at"]) for r in snapshot] == [
         ("anna.k", "2026-01-05T09:30:00Z"),
         ("ben_photo", "2026-02-10T18:00:00Z"),  # a /_u/ link
         ("clara.zh", "2026-02-20T07:15:00Z"),  # the older "Feb 20, 2026, 7:15 AM"
     ]
-    # the newest of the name's day and the times inside (no zip entry times in a folder)
-    assert {r["snapshot_at"] for r in snapshot} == {"2026-03-09T00:00:00Z"}
+    # the owner from personal_information.html; a folder: the newest time inside
+    assert {r["followee_id"] for r in snapshot} == {"cafe.zurich"}
+    assert {r["snapshot_at"] for r in snapshot} == {"2026-02-20T07:15:00Z"}
     assert read_rows(landing, "follows") == [
         {
             "action": "follow",
@@ -103,14 +103,29 @@ def test_html_export(tmp_path: Path) -> None:
             "platform": "instagram",
         }
     ]
+    (owner,) = read_rows(landing, "accounts")
+    assert (owner["display_name"], owner["bio"]) == ("Café Zürich", "Kaffee ☕ seit 2019")
 
 
-def test_html_export_without_a_name_needs_the_account(tmp_path: Path, capsys) -> None:
+def test_the_owner_and_day_from_the_exports_name(tmp_path: Path, capsys) -> None:
+    """Without personal information: Meta's folder name instagram-<user>-<day>-..., also inside
+    the meta-<date>/ folder of an Accounts Center download; else --account."""
+    export = copy_fixture(
+        "html", tmp_path / "meta-2026-Mar-09" / "instagram-cafe.zurich-2026-03-09-Hh12Jj34"
+    )
+    (export / "personal_information/personal_information/personal_information.html").unlink()
     landing = tmp_path / "landing"
-    assert _import(FIXTURES / "html", landing) == 2
+    assert _import(tmp_path / "meta-2026-Mar-09", landing) == 0
+    snapshot = read_rows(landing, "follower_snapshots")
+    assert {r["followee_id"] for r in snapshot} == {"cafe.zurich"}
+    assert {r["snapshot_at"] for r in snapshot} == {"2026-03-09T00:00:00Z"}  # the name's day
+    nameless = export.rename(tmp_path / "nameless")
+    assert _import(nameless, tmp_path / "l2") == 2
     assert "pass --account" in capsys.readouterr().err
-    assert _import(FIXTURES / "html", landing, "--account", "@Cafe.Zurich") == 0
-    assert {r["followee_id"] for r in read_rows(landing, "follower_snapshots")} == {"cafe.zurich"}
+    assert _import(nameless, tmp_path / "l2", "--account", "@Cafe.Zurich") == 0
+    assert {r["followee_id"] for r in read_rows(tmp_path / "l2", "follower_snapshots")} == {
+        "cafe.zurich"
+    }
 
 
 def test_reimporting_the_same_export_changes_nothing(

@@ -22,6 +22,7 @@ from orchestration.sources.instagram.parse import (
     Profile,
     Relation,
     posts_json,
+    profile_html,
     profile_json,
     relations_html,
     relations_json,
@@ -110,6 +111,14 @@ def _first_times(relations: list[Relation]) -> dict[str, dt.datetime | None]:
     return out
 
 
+def _profile(files: ExportFiles) -> Profile | None:
+    if names := files.find(PROFILE):
+        return profile_json(files.json(names[0]), files.label(names[0]))
+    if names := files.find(r"personal_information\.html"):
+        return profile_html(files.text(names[0]), files.label(names[0]))
+    return None
+
+
 def _owner(files: ExportFiles, profile: Profile | None, asked: str | None) -> str:
     from_name, _ = files.name_hint()
     said = (profile.username if profile else None) or from_name
@@ -119,8 +128,8 @@ def _owner(files: ExportFiles, profile: Profile | None, asked: str | None) -> st
     owner = said or wanted
     if owner is None:
         raise SourceError(
-            f"{files.source.name}: cannot tell whose export this is (no "
-            "personal_information.json, not named instagram-<user>-<date>-...): pass --account"
+            f"{files.source.name}: cannot tell whose export this is (no personal_information "
+            "file, not named instagram-<user>-<date>-...): pass --account"
         )
     return owner
 
@@ -152,8 +161,7 @@ def _batches(files: ExportFiles, args: argparse.Namespace) -> list[LandingBatch]
     for pattern, kind, key in CONTENT:
         for n in files.find(pattern):
             posts += posts_json(files.json(n), kind, key, files.label(n))
-    profiles = files.find(PROFILE)
-    profile = profile_json(files.json(profiles[0]), files.label(profiles[0])) if profiles else None
+    profile = _profile(files)
     if followers is None and following is None and unfollowed is None and not posts:
         raise SourceError(
             f"{files.source.name}: no Instagram export files in it (looked for followers_*.json, "

@@ -79,7 +79,9 @@ class ExportFiles:
 
     def name_hint(self) -> tuple[str | None, dt.date | None]:
         """The username and day in the export's own name (zip or folder), if it kept it."""
-        candidates = [self.source.name] + [PurePosixPath(n).parts[0] for n in self.names[:1]]
+        # the target itself, or its top folder (Meta's meta-<date>/ wraps instagram-<user>-...)
+        tops = sorted({PurePosixPath(n).parts[0] for n in self.names if "/" in n})
+        candidates = [self.source.name, *tops]
         for candidate in candidates:
             if m := EXPORT_NAME.match(candidate):
                 try:

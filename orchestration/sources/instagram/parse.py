@@ -212,3 +212,30 @@ def profile_json(data: object, label: str) -> Profile:
         return repair(value).strip() or None if isinstance(value, str) else None
 
     return Profile(_username(fields.get("Username")), text("Name"), text("Bio"), text("Website"))
+
+
+class _TextsHTML(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts.append(data.strip())
+
+
+def profile_html(text: str, label: str) -> Profile:
+    """personal_information.html: a table of `<td>Label<div><div>value</div></div></td>`
+    cells: each label's value is the next text."""
+    if "<" not in text:
+        raise SourceError(f"{label}: not an HTML page")
+    parser = _TextsHTML()
+    parser.feed(text)
+    parser.close()
+    texts = parser.texts
+    fields = {texts[i]: texts[i + 1] for i in range(len(texts) - 1)}
+
+    def value(key: str) -> str | None:
+        return repair(fields[key]) if key in fields else None
+
+    return Profile(_username(fields.get("Username")), value("Name"), value("Bio"), value("Website"))
