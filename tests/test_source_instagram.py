@@ -63,6 +63,18 @@ def test_json_export_zip_becomes_a_snapshot_posts_and_the_owner(
     assert not (landing / "interactions").exists()
 
 
+def test_no_follow_events_towards_tracked_accounts(export_zip: Path, tmp_path: Path) -> None:
+    """A follow event of the owner towards a tracked account would make the marts read that
+    account's followers from events alone; its own follower lists already hold the owner."""
+    landing = tmp_path / "landing"
+    tracked = landing / "tracked_accounts" / "2026-03-01" / "t.csv"
+    tracked.parent.mkdir(parents=True)
+    tracked.write_text("platform,account_id,name\ninstagram,roastery.bern,Roastery\n")
+    assert _import(export_zip, landing) == 0
+    followees = {r["followee_id"] for r in read_rows(landing, "follows")}
+    assert followees == {"anna.k", "old.friend"}
+
+
 def test_double_encoded_text_is_repaired_only_where_it_round_trips() -> None:
     assert repair("Caf\u00c3\u00a9") == "Café"
     assert repair("\u00f0\u009f\u008c\u009e") == "🌞"

@@ -27,7 +27,7 @@ from orchestration.sources.instagram.parse import (
     relations_html,
     relations_json,
 )
-from orchestration.sources.landing import LandingBatch, Row, file_name
+from orchestration.sources.landing import LandingBatch, Row, file_name, tracked_in_force
 
 PLATFORM = "instagram"
 FOLLOWERS = r"followers(_\d+)?\.{ext}"
@@ -192,13 +192,14 @@ def _batches(files: ExportFiles, args: argparse.Namespace) -> list[LandingBatch]
                 for u, t in fans.items()
             ],
         )
-    # the owner's own follows and unfollows of others (follow-back, not the audience)
-    for user, t in _first_times(following or []).items():
-        if t is not None:
-            batch.add("follows", [_event(owner, user, "follow", t)])
-    for user, t in _first_times(unfollowed or []).items():
-        if t is not None:
-            batch.add("follows", [_event(owner, user, "unfollow", t)])
+    # the owner's own follows and unfollows of others (follow-back, not the audience); not of
+    # tracked accounts: their follower lists already hold the owner, and one follow event would
+    # make the marts read a tracked account's followers from events only (int_follow_events)
+    tracked = _tracked_ids(args) | {owner}
+    for action, relations in (("follow", following or []), ("unfollow", unfollowed or [])):
+        for user, t in _first_times(relations).items():
+            if t is not None and user not in tracked:
+                batch.add("follows", [_event(owner, user, action, t)])
     batch.add(
         "posts",
         [
@@ -212,6 +213,14 @@ def _batches(files: ExportFiles, args: argparse.Namespace) -> list[LandingBatch]
     batch.add("tracked_accounts", [{"platform": PLATFORM, "account_id": owner, "name": name}])
     batch.rows = {entity: rows for entity, rows in batch.rows.items() if rows}  # no empty files
     return [batch]
+
+
+def _tracked_ids(args: argparse.Namespace) -> set[str]:
+    landing = Path(getattr(args, "landing", "") or ".")
+    if not landing.is_dir():
+        return set()
+    _, rows = tracked_in_force(landing)
+    return {str(r["account_id"]) for r in rows if r.get("platform") == PLATFORM}
 
 
 def _event(follower: str, followee: str, action: str, at: dt.datetime | None) -> Row:
