@@ -12,6 +12,7 @@ MODULES: dict[str, str] = {
     "bluesky": "orchestration.sources.bluesky",
     "mastodon": "orchestration.sources.mastodon_source",
     "x-archive": "orchestration.sources.x_archive",
+    "instagram": "orchestration.sources.instagram",
 }
 
 
