@@ -254,3 +254,28 @@ def test_dbt_child_dies_with_the_pipeline_process(tmp_path: Path) -> None:
     except psutil.TimeoutExpired:
         child.kill()
         pytest.fail("the dbt child outlived its killed parent")
+
+
+def test_every_source_is_an_asset_of_the_code_location_outside_the_nightly_job() -> None:
+    """`dagster dev` shows one importer per `truefans import` source (group `sources`); the
+    nightly job never runs them (each needs its target)."""
+    from orchestration.definitions import defs as load_definitions
+    from orchestration.sources.registry import source_names
+
+    assert source_names() == ["bluesky", "instagram", "mastodon", "x-archive"]
+    defs = load_definitions()
+    graph = defs.resolve_asset_graph()
+    sources = {
+        k.to_user_string()
+        for k in graph.get_all_asset_keys()
+        if graph.get(k).group_name == "sources"
+    }
+    assert sources == {
+        "sources/bluesky",
+        "sources/instagram",
+        "sources/mastodon",
+        "sources/x_archive",
+    }
+    job = defs.resolve_job_def("nightly_refresh")
+    in_job = {k.to_user_string() for k in job.asset_layer.asset_graph.get_all_asset_keys()}
+    assert "raw/follows" in in_job and not sources & in_job
