@@ -66,14 +66,17 @@ FIGURES: dict[str, Figure] = {
             "audience_quality_score",
             "audience quality score",
             "0-100, higher is a better audience: 100 x (real + influencers + 0.5 x ghosts + "
-            "0.5 x mass followers) / followers.",
+            "0.5 x mass followers) / the followers the audit could judge (followers - unknown); "
+            "unknown when no follower profile is known.",
             "fct_audience_quality.audience_quality_score",
             kind="score",
         ),
         Figure(
             "real_share",
             "real",
-            f"Share of followers of class real: authentic ordinary accounts that {_ENGAGED}.",
+            f"Share of followers of class real: authentic ordinary accounts that {_ENGAGED}. "
+            "Unknown followers are never counted as real; unknown when no follower profile is "
+            "known.",
             "fct_audience_quality.real_share",
         ),
         Figure(
@@ -93,8 +96,17 @@ FIGURES: dict[str, Figure] = {
             "ghost_share",
             "ghosts",
             "Share of followers of class ghost: authentic accounts (not influencers, not mass "
-            f"followers) that never {_ENGAGED}.",
+            f"followers) that never {_ENGAGED}. Unknown followers are not ghosts.",
             "fct_audience_quality.ghost_share",
+        ),
+        Figure(
+            "unknown_share",
+            "unknown",
+            "Share of followers the audit knows nothing about: no profile of theirs was "
+            "observed (a source that lists follower ids only, such as an X archive) and no "
+            "behaviour (purchase burst, follow-for-follow churn, lockstep) convicts them. They "
+            "are counted neither as real nor as ghosts.",
+            "fct_audience_quality.unknown_share",
         ),
         Figure(
             "suspicious_share",
@@ -218,6 +230,7 @@ COMPOSITION_CLASSES = {
     "influencer": "influencer_share",
     "mass_follower": "mass_follower_share",
     "ghost": "ghost_share",
+    "unknown": "unknown_share",
     "bought": "bought_share",
     "follow_churner": "follow_churner_share",
     "suspicious": "suspicious_class_share",

@@ -80,6 +80,7 @@ select
     l.audience_quality_score, l.real_share, l.influencer_share, l.mass_follower_share,
     l.ghost_share, l.suspicious_share, l.bought_share, l.follow_churner_share,
     l.suspicious_class_share, l.off_market_share, l.estimated_bought_followers,
+    l.unknown_share, l.profile_known_share,
     {_CLASS_COUNTS},
     coalesce(b.purchase_bursts, 0) as purchase_bursts, b.burst_dates,
     coalesce(f.like_farm_posts, 0) as like_farm_posts
@@ -106,6 +107,7 @@ def account_kpis(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
 
 
 def authenticity_kpis(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Audience composition on the latest day (shares and counts of the exclusive classes, the
-    suspicious total), suspected purchase bursts and like-farm posts."""
+    """Audience composition on the latest day (shares and counts of the exclusive classes,
+    unknown followers included, the suspicious total), suspected purchase bursts and like-farm
+    posts. The classes that need a profile are null where no follower profile is known."""
     return _rows(con, AUTHENTICITY_SQL)

@@ -8,9 +8,10 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.cli.quarantine import print_overview
-from orchestration.figures import FIGURES, formatted, warm_up_notes
+from orchestration.figures import FIGURES, warm_up_notes
 from orchestration.pipeline import RunSummary
 from orchestration.settings import Settings
+from orchestration.unknowns import cell, unknown_notes
 
 
 def print_summary(summary: RunSummary, settings: Settings, console: Console | None = None) -> None:
@@ -66,6 +67,8 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
             console.print(f"[yellow]{note}[/]")
     if summary.authenticity:
         console.print(authenticity_table(summary.authenticity))
+        for note in unknown_notes(summary.authenticity):
+            console.print(f"[yellow]{note}[/]")
         bursts = [
             f"{a['account']} {a['burst_dates']}" for a in summary.authenticity if a["burst_dates"]
         ]
@@ -101,6 +104,7 @@ AUTHENTICITY_FIGURES = [
     "audience_quality_score",
     "real_share",
     "ghost_share",
+    "unknown_share",
     "suspicious_share",
     "bought_share",
     "follow_churner_share",
@@ -127,7 +131,7 @@ def _table(
     for key in keys:
         table.add_column(_header(key), justify="right")
     for row in rows:
-        cells = [formatted(key, row[key]) for key in keys]
+        cells = [cell(key, row) for key in keys]
         names = [str(row["account"]), str(row["platform"])] if platform else [str(row["account"])]
         table.add_row(*names, *cells)
     return table

@@ -25,6 +25,7 @@ SEGMENT_COLORS = {
     "bought": "#c62828",
     "follow_churner": "#6d4c41",
     "ghost": "#9e9e9e",
+    "unknown": "#cfd8dc",
     "suspicious_all": "#ef6c00",
     "off_market": "#00838f",
 }
@@ -109,7 +110,8 @@ def gross_flows(daily: pd.DataFrame) -> alt.Chart:
 
 def composition(frame: pd.DataFrame) -> alt.Chart:
     """The latest day's followers by exclusive class (the bars add up to the followers)."""
-    frame = frame[frame["segment"].isin(list(COMPOSITION_CLASSES))]
+    # a class with no count (unknown: no follower profile known) has no bar
+    frame = frame[frame["segment"].isin(list(COMPOSITION_CLASSES)) & frame["followers"].notna()]
     data = frame.assign(label=frame["segment"].map(SEGMENT_LABELS))
     order = [SEGMENT_LABELS[s] for s in frame["segment"]]
     colors = [SEGMENT_COLORS[s] for s in frame["segment"]]

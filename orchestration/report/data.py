@@ -94,6 +94,10 @@ order by created_at, post_id
 """
 
 
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def _count(value: object) -> int:
     return int(value) if isinstance(value, int | float) and value == value else 0
 
@@ -108,7 +112,13 @@ def _composition(headline: dict[str, object]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "segment": segments,
-            "followers": [_count(headline.get(f"{s}_followers")) for s in segments],
+            # a class whose share is unknown (no follower profile known) has no count either
+            "followers": [
+                None
+                if _missing(headline.get(shares[s]))
+                else _count(headline.get(f"{s}_followers"))
+                for s in segments
+            ],
             "share": [headline.get(shares[s]) for s in segments],
             "figure": [shares[s] for s in segments],
         }

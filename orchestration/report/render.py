@@ -24,6 +24,7 @@ from orchestration.figures import (
 from orchestration.report import charts
 from orchestration.report.data import Account, AccountData, account_data, comparison
 from orchestration.report.data import tracked_accounts as list_accounts
+from orchestration.unknowns import cell, unknown_notes
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX = "index.html"
@@ -44,7 +45,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=_pct, num=_num, score=_score, when=_when, fig=_fig)
+    env.filters.update(pct=_pct, num=_num, score=_score, when=_when, fig=_fig, cell=_cell)
     env.globals["figures"] = FIGURES
     env.globals["css"] = Markup((TEMPLATES / "report.css").read_text())
     return env
@@ -69,6 +70,12 @@ def _score(value: object) -> str:
 def _fig(value: object, key: str) -> str:
     """A figure of orchestration.figures, printed as the CLI prints it."""
     return formatted(key, value)
+
+
+def _cell(row: dict[str, object], key: str) -> str:
+    """A figure of a kpis row, printed as the CLI prints it (`unknown` where no follower
+    profile is known)."""
+    return cell(key, row)
 
 
 def _when(value: object) -> str:
@@ -108,6 +115,7 @@ TILES = [
     "audience_quality_score",
     "real_share",
     "ghost_share",
+    "unknown_share",
     "suspicious_share",
     "estimated_bought_followers",
     "engagement_rate_28d",
@@ -131,6 +139,7 @@ INDEX_FIGURES = [
     "audience_quality_score",
     "real_share",
     "ghost_share",
+    "unknown_share",
     "suspicious_share",
     "estimated_bought_followers",
     "engagement_rate_28d",
@@ -145,7 +154,12 @@ WINDOWED = [k for k in FIGURES if FIGURES[k].days is not None]
 def render_account(env: jinja2.Environment, d: AccountData, built: str) -> str:
     labels = charts.SEGMENT_LABELS
     composition = [
-        {"segment": s, "label": labels[s], "followers": int(n), "share": share, "figure": f}
+        {
+            "segment": s,
+            "label": labels[s],
+            "followers": None if _missing(n) else int(n),
+            "share": cell(f, {**d.headline, f: share}),
+        }
         for s, n, share, f in zip(
             d.composition["segment"],
             d.composition["followers"],
@@ -169,6 +183,7 @@ def render_account(env: jinja2.Environment, d: AccountData, built: str) -> str:
         suspicious=d.suspicious.to_dict("records"),
         farm_posts=d.farm_posts.to_dict("records"),
         warm_up=warm_up_notes([d.headline], WINDOWED) if d.headline else [],
+        unknown=unknown_notes([d.headline]) if d.headline else [],
         glossary=glossary(ACCOUNT_GLOSSARY),
         built=built,
         index=INDEX,
@@ -225,6 +240,7 @@ def _render_index(env: jinja2.Environment, rows: list[dict[str, object]], built:
         columns=INDEX_FIGURES,
         chart=_svg(charts.quality_by_account(scored)),
         warm_up=warm_up_notes(with_data, INDEX_FIGURES),
+        unknown=unknown_notes([r for r in rows if "account" in r]),
         glossary=glossary(INDEX_FIGURES),
         built=built,
     )

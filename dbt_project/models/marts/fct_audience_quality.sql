@@ -4,8 +4,14 @@
 -- A follower whose class is `real` counts as a ghost on the days before their first
 -- engagement, the same rule as `fct_engagement_daily.ghost_followers`. Each class becomes day
 -- intervals counted with macros/intervals.sql: no day x follower join.
+-- Unknown followers (no known profile, no behaviour convicts them: audience_class null) are
+-- `unknown`, never real or ghosts; the score is over the followers the audit could judge. On a
+-- day when no follower's profile is known, the classes that need a profile (real, influencer,
+-- mass follower, ghost) and the score are null: unknown, not 0.
 {%- set classes = ['real', 'influencer', 'mass_follower', 'suspicious', 'bought', 'follow_churner', 'ghost'] %}
-{%- set counts = classes + ['followers', 'off_market', 'suspicious_any', 'estimated_bought'] %}
+{%- set counts = classes + [
+    'unknown', 'profile_known', 'followers', 'off_market', 'suspicious_any', 'estimated_bought'
+] %}
 with
 
 spine as (
@@ -36,6 +42,7 @@ spells as (
         verdicts.is_off_market,
         verdicts.is_suspicious,
         verdicts.is_bought,
+        verdicts.is_profile_known,
         coalesce(first_engagements.first_engaged_day, 2147483647) as first_engaged_day
     from {{ ref('int_follower_spells') }} as spells
     inner join verdicts
@@ -56,7 +63,7 @@ class_intervals as (
         account_id,
         case
             when audience_class = 'real' and first_day < first_engaged_day then 'ghost'
-            else audience_class
+            else coalesce(audience_class, 'unknown')
         end as category,
         first_day as start_day,
         case
@@ -91,6 +98,15 @@ class_intervals as (
         last_day as end_day
     from spells
     where is_off_market
+    union all
+    select
+        platform,
+        account_id,
+        'profile_known' as category,
+        first_day as start_day,
+        last_day as end_day
+    from spells
+    where is_profile_known
     union all
     select
         platform,
@@ -146,29 +162,50 @@ counted as (
     {% endfor %}
 ),
 
+judged as (
+    select
+        *,
+        unknown > 0 and profile_known = 0 as is_no_profile_known
+    from counted
+),
+
 final as (
     select
         platform,
         account_id,
         date,
         followers,
-        real * 1.0 / nullif(followers, 0) as real_share,
+        case
+            when not is_no_profile_known then real * 1.0 / nullif(followers, 0)
+        end as real_share,
         suspicious_any * 1.0 / nullif(followers, 0) as suspicious_share,
-        mass_follower * 1.0 / nullif(followers, 0) as mass_follower_share,
-        influencer * 1.0 / nullif(followers, 0) as influencer_share,
-        ghost * 1.0 / nullif(followers, 0) as ghost_share,
+        case
+            when not is_no_profile_known then mass_follower * 1.0 / nullif(followers, 0)
+        end as mass_follower_share,
+        case
+            when not is_no_profile_known then influencer * 1.0 / nullif(followers, 0)
+        end as influencer_share,
+        case
+            when not is_no_profile_known then ghost * 1.0 / nullif(followers, 0)
+        end as ghost_share,
         off_market * 1.0 / nullif(followers, 0) as off_market_share,
         estimated_bought as estimated_bought_followers,
-        100.0 * (
-            {% for class in classes %}
-                {{ var('quality_weights')[class] }} * {{ class }}
-                {%- if not loop.last %} +{% endif %}
-            {% endfor %}
-        ) / nullif(followers, 0) as audience_quality_score,
+        case
+            when not is_no_profile_known
+                then
+                    100.0 * (
+                        {% for class in classes %}
+                            {{ var('quality_weights')[class] }} * {{ class }}
+                            {%- if not loop.last %} +{% endif %}
+                        {% endfor %}
+                    ) / nullif(followers - unknown, 0)
+        end as audience_quality_score,
         bought * 1.0 / nullif(followers, 0) as bought_share,
         follow_churner * 1.0 / nullif(followers, 0) as follow_churner_share,
-        suspicious * 1.0 / nullif(followers, 0) as suspicious_class_share
-    from counted
+        suspicious * 1.0 / nullif(followers, 0) as suspicious_class_share,
+        unknown * 1.0 / nullif(followers, 0) as unknown_share,
+        profile_known * 1.0 / nullif(followers, 0) as profile_known_share
+    from judged
 )
 
 select * from final

@@ -1,6 +1,7 @@
 -- One row per (tracked account, follower) relationship ever seen (MARTS_CONTRACT.md): the
 -- audit's verdict, built in int_follower_verdicts, and the follower's handle from their latest
--- profile (int_account_profiles) so that a reader sees who, not only an id.
+-- profile (int_account_profiles) so that a reader sees who, not only an id. A follower with no
+-- known profile whom no behaviour convicts is unknown: audience_class and authenticity_score null.
 with
 
 verdicts as (
@@ -28,6 +29,7 @@ final as (
         verdicts.is_lockstep,
         verdicts.is_ghost,
         verdicts.is_off_market,
+        verdicts.is_profile_known,
         verdicts.reasons,
         verdicts.profile_score,
         verdicts.spell_count,

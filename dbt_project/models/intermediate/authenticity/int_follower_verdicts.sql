@@ -4,6 +4,9 @@
 -- audience classes, and the reasons behind it. Published as marts.fct_follower_authenticity.
 -- Class precedence: bought > follow_churner > suspicious > influencer > mass_follower > ghost
 -- > real. Behavioural evidence caps the authenticity score at var('behaviour_score_cap').
+-- A follower without a known profile (int_account_profiles.is_profile_known) whom no behaviour
+-- convicts is unknown: no class (null), no authenticity or profile score (null), never `real`.
+-- The profile model's intercept is a prior, not evidence: it flags no unknown profile.
 {#- Behaviour first, then the profile evidence: (condition on `flags`, reason text). -#}
 {%- set reason_parts = [
     ("is_bought and bought_in_burst_at is not null",
@@ -94,14 +97,19 @@ burst_arrivals as (
 flags as (
     select
         relationships.*,
-        scores.profile_score,
-        scores.is_profile_suspicious,
+        coalesce(profiles.is_profile_known, false) as is_profile_known,
+        case when profiles.is_profile_known then scores.profile_score end as profile_score,
+        coalesce(profiles.is_profile_known, false) and scores.is_profile_suspicious
+            as is_profile_suspicious,
         scores.inauthentic_reasons,
         scores.authentic_reasons,
         burst_arrivals.burst_start as bought_in_burst_at,
         (
             burst_arrivals.follower_id is not null
-            and (scores.is_profile_suspicious or coalesce(follow_time.is_new_account, false))
+            and (
+                (coalesce(profiles.is_profile_known, false) and scores.is_profile_suspicious)
+                or coalesce(follow_time.is_new_account, false)
+            )
         )
         or coalesce(follow_time.is_batch_created, false) as is_bought,
         coalesce(follow_time.is_batch_created, false) as is_batch_created,
@@ -194,7 +202,10 @@ final as (
         is_current_follower,
         case
             when is_bought or is_follow_churner or lockstep_group_id is not null
-                then least(profile_score, {{ var('behaviour_score_cap') }})
+                then least(
+                    coalesce(profile_score, {{ var('behaviour_score_cap') }}),
+                    {{ var('behaviour_score_cap') }}
+                )
             else profile_score
         end as authenticity_score,
         is_suspicious,
@@ -202,6 +213,7 @@ final as (
             when is_bought then 'bought'
             when is_follow_churner then 'follow_churner'
             when is_suspicious then 'suspicious'
+            when not is_profile_known then null
             when is_influencer then 'influencer'
             when is_mass_follower then 'mass_follower'
             when is_ghost then 'ghost'
@@ -212,8 +224,14 @@ final as (
         lockstep_group_id is not null as is_lockstep,
         is_ghost,
         is_off_market,
+        is_profile_known,
         coalesce(
-            case when is_suspicious then suspicion_reasons else authentic_reasons end, ''
+            case
+                when is_suspicious then suspicion_reasons
+                when not is_profile_known then 'profile unknown: no profile of this follower observed'
+                else authentic_reasons
+            end,
+            ''
         ) as reasons,
         profile_score,
         is_profile_suspicious,
