@@ -22,17 +22,23 @@ from typing import Any
 import dagster as dg
 from rich.console import Console
 
-from evaluation import crossval, metrics, report, weights
+from evaluation import crossval, metrics, purchase_kinds, report, weights
 from orchestration.settings import DATA_DIR, DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, Settings
 from orchestration.warehouse import WarehouseError, connection
 
 
 def evaluate_warehouse(warehouse: Path, truth: Path) -> dict[str, Any]:
-    """Classification and burst metrics of a warehouse built from generated data."""
+    """Classification and burst metrics of a warehouse built from generated data, and both per
+    kind of follower purchase (burst / drip, aged or not)."""
     with connection(Path(warehouse), read_only=True) as con:
         classes = metrics.classification(con, Path(truth))
         bursts = metrics.purchase_bursts(con, Path(truth))
-    return {"classes": [c.as_dict() for c in classes], "bursts": bursts.as_dict()}
+        kinds = purchase_kinds.purchase_kinds(con, Path(truth))
+    return {
+        "classes": [c.as_dict() for c in classes],
+        "bursts": bursts.as_dict(),
+        "purchase_kinds": [k.as_dict() for k in kinds],
+    }
 
 
 def evaluate_real(warehouse: Path, labels: Path) -> dict[str, Any]:
@@ -191,6 +197,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     gen = result["generated"]
     out.print(report.classes_table(gen["classes"], "Generated data vs the generator's truth"))
     out.print(report.bursts_table(gen["bursts"]))
+    if gen["purchase_kinds"]:
+        out.print(report.purchase_kinds_table(gen["purchase_kinds"]))
     if result["real"] is not None:
         out.print(report.real_table(result["real"]["datasets"]))
     _footer(out, args, builder)

@@ -72,6 +72,24 @@ def bursts_table(b: Mapping[str, Any]) -> Table:
     return table
 
 
+def purchase_kinds_table(kinds: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title="Per kind of follower purchase: found (burst dated within 1 day), bought")
+    table.add_column("kind")
+    cols = ("purchases", "found", "max error", "bought", "tp", "fp", "fn")
+    for col in (*cols, "precision", "recall", "F1"):
+        table.add_column(col, justify="right")
+    for k in kinds:
+        b = k["bought"]
+        table.add_row(
+            str(k["kind"]),
+            _num(k["purchases"]),
+            _num(k["found"]),
+            _hours(k["max_date_error_hours"]),
+            *(_num(b[c]) for c in ("support", "tp", "fp", "fn", "precision", "recall", "f1")),
+        )
+    return table
+
+
 def real_table(datasets: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Real labelled followers: is_suspicious vs is_fake")
     table.add_column("dataset")

@@ -35,6 +35,14 @@ TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {  # the header of each truth file (
     ),
     "like_farm_actors.csv": ("platform", "actor_id", "farm_id"),
 }
+# columns newer generators write; truths written before them are still read
+OPTIONAL_TRUTH_COLUMNS: dict[str, tuple[str, ...]] = {"purchases.csv": ("delivery", "is_aged")}
+
+
+def truth_header(path: Path) -> list[str]:
+    """The column names of a truth CSV (its first line)."""
+    with path.open(encoding="utf-8") as f:
+        return [c.strip().strip('"') for c in f.readline().rstrip("\r\n").split(",")]
 
 
 def sql_literal(value: str | Path) -> str:
@@ -45,7 +53,9 @@ def read_truth_csv(path: Path) -> str:
     """A `read_csv` expression with every column as VARCHAR (ids keep leading zeros)."""
     if not path.is_file():
         raise FileNotFoundError(f"truth file not found: {path}")
-    columns = ", ".join(f"'{c}': 'VARCHAR'" for c in TRUTH_COLUMNS[path.name])
+    optional = set(OPTIONAL_TRUTH_COLUMNS.get(path.name, ()))
+    present = [c for c in truth_header(path) if c in optional]
+    columns = ", ".join(f"'{c}': 'VARCHAR'" for c in (*TRUTH_COLUMNS[path.name], *present))
     return f"read_csv({sql_literal(path)}, header = true, columns = {{{columns}}})"
 
 

@@ -95,6 +95,17 @@ class SimConfig:
     bought_max: float = _knob(0.15, "maximum purchase size relative to the audience")
     camouflage: float = _knob(0.1, "share of bought accounts with avatar, bio, posts and activity")
     slow_drip: float = _knob(0.0, "share of purchases delivered over days instead of hours")
+    drip_days: float = _knob(
+        0.0, "days over which a slow-drip purchase is delivered (0: a random 3-10 days)"
+    )
+    aged_bought_share: float = _knob(
+        0.0,
+        "share of follower purchases from a vendor of aged accounts: created months to years "
+        "before the purchase, with avatar, bio, posts and followers",
+    )
+    bought_like_rate: float = _knob(
+        0.0, "share of bought followers that like one or two of the buyer's posts after delivery"
+    )
     bought_drop: float = _knob(0.1, "share of bought followers purged (unfollow) weeks later")
     # bought likes
     like_farms: int = _knob(2, "number of like farms")
@@ -148,6 +159,8 @@ class SimConfig:
             "buyers",
             "camouflage",
             "slow_drip",
+            "aged_bought_share",
+            "bought_like_rate",
             "bought_drop",
             "reobserve",
         ):
@@ -157,6 +170,8 @@ class SimConfig:
             problems.append("influencer, mass follower and churner shares must sum to <= 0.5")
         if self.fan_share + self.ghost_share > 1:
             problems.append("fan_share + ghost_share must be <= 1")
+        if self.drip_days < 0:
+            problems.append("drip_days must be >= 0")
         if self.engagement < 0 or self.engagement_decay < 0:
             problems.append("engagement and engagement_decay must be >= 0")
         if problems:

@@ -6,7 +6,8 @@ join. An engager likes, comments, shares, saves (platform-appropriate kinds), wi
 t0 + lognormal delay (median ~2 h, capped at 7 days). The tracked account replies to some
 comments: an interaction of kind `reply` by A on a post authored by the commenter (on twitter
 the commenter's reply tweet itself; on instagram a recent post of theirs), so a two-way dialog
-exists. Like-farm likes are planned up front (purchases.py) and merged in.
+exists. Like-farm likes and the likes of bought followers (`bought_like_rate`) are planned up
+front (purchases.py) and merged in.
 
 Everything falls into a per-day buffer; day D's interactions are released on day D, so at
 most ~8 days of interactions are ever held in memory. Nothing after the window is kept.
@@ -23,7 +24,7 @@ from simulator.audience import DAY, FAN, R_BOUGHT, Audience, before_snapshot
 from simulator.config import IG, SimConfig
 from simulator.population import ORGANIC_KINDS, AccountTable, Tracked
 from simulator.posts import POST_KINDS, PostSchedule
-from simulator.purchases import FarmLikes
+from simulator.purchases import BoughtLikes, FarmLikes
 from simulator.rng import stream
 
 INTERACTION_KINDS: tuple[str, ...] = (
@@ -79,6 +80,7 @@ class Engine:
         posts: PostSchedule,
         post_counters: np.ndarray,
         farm: FarmLikes,
+        bought: BoughtLikes | None = None,
     ) -> None:
         self.cfg, self.tracked, self.acc, self.aud, self.posts = cfg, tracked, acc, audiences, posts
         self.post_counter = post_counters.copy()
@@ -106,6 +108,26 @@ class Engine:
                     np.where(rng.random(n) < 0.7, 2, 0).astype(np.int8),
                 ),
             )
+        if bought is not None and len(bought.post):
+            self._bought(bought)
+
+    def _bought(self, bought: BoughtLikes) -> None:
+        """Likes of bought followers; counted in reach like the farm's (they saw the post)."""
+        posts, n = self.posts, len(bought.post)
+        self.farm_likes += np.bincount(bought.post, minlength=len(posts.post_id))
+        client = stream(self.cfg.seed, "bought-like-clients").choice(2, size=n, p=[0.7, 0.3])
+        self._push(
+            self.pending,
+            Rows(
+                posts.post_id[bought.post],
+                posts.platform[bought.post],
+                bought.actor,
+                np.full(n, LIKE, dtype=np.int8),
+                bought.created_at,
+                np.full(n, -1),
+                client.astype(np.int8),
+            ),
+        )
 
     def _push(
         self, buf: dict[int, list[Rows]], rows: Rows, day_of: np.ndarray | None = None

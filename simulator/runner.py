@@ -31,7 +31,14 @@ from simulator.population import (
 )
 from simulator.posts import PostSchedule, schedule
 from simulator.profiles import profile_strings
-from simulator.purchases import FarmLikes, Purchase, follower_purchases, like_farms
+from simulator.purchases import (
+    BoughtLikes,
+    FarmLikes,
+    Purchase,
+    bought_likes,
+    follower_purchases,
+    like_farms,
+)
 from simulator.rng import stream
 from simulator.truth import write_truth
 from simulator.writers import ENTITIES, FileWriter, Frame
@@ -57,6 +64,7 @@ class World:
     purchases: list[Purchase]
     farm: FarmLikes
     farm_members: list[np.ndarray]
+    bought_likes: BoughtLikes
 
 
 def build_world(cfg: SimConfig) -> World:
@@ -74,6 +82,7 @@ def build_world(cfg: SimConfig) -> World:
     bought_p, bought = follower_purchases(cfg, tracked, at_start, acc)
     posts, counters = schedule(cfg, tracked)
     likes_p, farm, members = like_farms(cfg, tracked, posts, acc)
+    b_likes = bought_likes(cfg, bought_p, bought, posts)
     acc.strings = profile_strings(cfg, tracked, acc.columns())
     audiences = [
         aud_mod.Audience(
@@ -85,7 +94,9 @@ def build_world(cfg: SimConfig) -> World:
         )
         for a in range(cfg.tracked)
     ]
-    return World(tracked, acc, audiences, posts, counters, bought_p + likes_p, farm, members)
+    return World(
+        tracked, acc, audiences, posts, counters, bought_p + likes_p, farm, members, b_likes
+    )
 
 
 def _check_dirs(landing: Path, truth: Path, overwrite: bool) -> None:
@@ -137,7 +148,9 @@ def generate(
     landing.mkdir(parents=True, exist_ok=True)
     w = build_world(cfg)
     planned = time.perf_counter()
-    engine = Engine(cfg, w.tracked, w.acc, w.audiences, w.posts, w.post_counters, w.farm)
+    engine = Engine(
+        cfg, w.tracked, w.acc, w.audiences, w.posts, w.post_counters, w.farm, w.bought_likes
+    )
     observer = Observer(cfg, w.acc, w.audiences, w.posts)
     counters = np.zeros(len(PLATFORMS), dtype=np.int64)
     rows = dict.fromkeys(ENTITIES, 0)

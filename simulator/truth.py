@@ -39,8 +39,12 @@ marks bought accounts made to look real. `first_followed_at` may precede the sta
 
 ## purchases.csv
 `purchase_id, platform, account_id, kind (followers|likes), size, delivery_start,
-delivery_end`: size = accounts delivered (followers) or likes delivered (likes); delivery
-start/end = first and last delivered follow / like, so every delivery lies inside them.
+delivery_end, delivery, is_aged`: size = accounts delivered (followers) or likes delivered
+(likes); delivery start/end = first and last delivered follow / like, so every delivery lies
+inside them. For follower purchases `delivery` is `burst` (within hours) or `drip` (over
+days: `slow_drip`, `drip_days`) and `is_aged` marks a vendor of aged accounts (created months
+to years before, camouflaged profiles: `aged_bought_share`); both are empty for likes.
+Bought followers that like the buyer's posts (`bought_like_rate`) are in the interactions.
 
 ## like_farm_posts.csv / like_farm_actors.csv
 `platform, post_id, account_id, farm_id, likes, first_like_at, last_like_at`: one row per
@@ -143,6 +147,10 @@ def write_truth(
                 "size": pa.array([p.size for p in purchases], pa.int64()),
                 "delivery_start": _iso(np.array([p.delivery_start for p in purchases])),
                 "delivery_end": _iso(np.array([p.delivery_end for p in purchases])),
+                "delivery": pa.array([p.delivery or None for p in purchases], pa.string()),
+                "is_aged": pa.array(
+                    [p.aged if p.kind == "followers" else None for p in purchases], pa.bool_()
+                ),
             },
         ),
     }
