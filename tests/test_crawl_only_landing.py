@@ -3,7 +3,10 @@ crawl time, no posts) publishes. A crawl dated by its dump-date folder may stamp
 that day's end in UTC (a crawler west of Greenwich late in the evening; the contract accepts
 timestamps up to a day past the dump date): the daily spine must reach the day of the last
 follow change, or end-of-day followers on the latest date miss the followers counted current
-in marts.fct_follower_authenticity (the ERROR reconciliation followers_vs_authenticity)."""
+in marts.fct_follower_authenticity (the ERROR reconciliation followers_vs_authenticity). A
+follow and an unfollow of one pair at the same instant (both stamped with the crawl time) leave
+the pair unfollowed, in both marts, with no spell of no length (an ERROR test of
+int_follower_spells)."""
 
 from __future__ import annotations
 
@@ -19,14 +22,23 @@ pytestmark = pytest.mark.slow  # one small pipeline run, ~40 s on two shared cor
 
 DAY = "2024-01-01"
 CRAWL = f"{DAY}T12:00:00Z"
-FOLLOWS = [  # (follower, event_at): all at or before the crawl, in the crawler's clock
-    ("f1", CRAWL),
-    ("f1", CRAWL),  # the same event delivered twice
-    ("f2", f"{DAY}T00:00:00Z"),
-    ("f3", "2023-06-01T08:00:00Z"),
-    ("f4", f"{DAY}T23:30:00-02:00"),  # 2024-01-02T01:30Z: after the dump day's end in UTC
-    ("f5", "2024-01-02T00:00:00Z"),  # exactly at the next UTC midnight
+FOLLOWS = [  # (follower, action, event_at): all at or before the crawl, in the crawler's clock
+    ("f1", "follow", CRAWL),
+    ("f1", "follow", CRAWL),  # the same event delivered twice
+    ("f2", "follow", f"{DAY}T00:00:00Z"),
+    ("f3", "follow", "2023-06-01T08:00:00Z"),
+    ("f4", "follow", f"{DAY}T23:30:00-02:00"),  # 2024-01-02T01:30Z: past the dump day in UTC
+    ("f5", "follow", "2024-01-02T00:00:00Z"),  # exactly at the next UTC midnight
+    # a follow and an unfollow at the same instant: the pair ends that instant unfollowed
+    ("g1", "follow", CRAWL),
+    ("g1", "unfollow", CRAWL),
+    ("g2", "unfollow", CRAWL),  # the unfollow first in the file
+    ("g2", "follow", CRAWL),
+    ("g3", "follow", "2023-01-01T00:00:00Z"),  # a follower since 2023, gone at the crawl
+    ("g3", "follow", CRAWL),
+    ("g3", "unfollow", CRAWL),
 ]
+CURRENT = ["f1", "f2", "f3", "f4", "f5"]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +47,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     land = folder / "landing"
     tracked = {"platform": "twitter", "account_id": "100", "name": "Owner"}
     write(land, "tracked_accounts", DAY, "crawl.jsonl", jsonl(tracked))
-    ids = ["100", *sorted({f for f, _ in FOLLOWS})]
+    ids = ["100", *sorted({f for f, _, _ in FOLLOWS})]
     profiles = [
         {
             "platform": "twitter",
@@ -55,10 +67,10 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             "platform": "twitter",
             "follower_id": f,
             "followee_id": "100",
-            "action": "follow",
+            "action": action,
             "event_at": at,
         }
-        for f, at in FOLLOWS
+        for f, action, at in FOLLOWS
     ]
     write(land, "follows", DAY, "crawl.jsonl", jsonl(*events))
     settings = Settings(
@@ -81,9 +93,10 @@ def test_latest_followers_equal_current_followers(build: Settings) -> None:
             "order by date desc limit 1"
         ).fetchone()
         current = con.execute(
-            "select count(*) filter (where is_current_follower) "
-            "from marts.fct_follower_authenticity where account_id = '100'"
-        ).fetchone()
-    assert latest is not None and current is not None
-    assert latest[1] == current[0] == 5
+            "select follower_id from marts.fct_follower_authenticity "
+            "where account_id = '100' and is_current_follower order by follower_id"
+        ).fetchall()
+    assert latest is not None
+    assert [f for (f,) in current] == CURRENT
+    assert latest[1] == len(CURRENT)
     assert str(latest[0]) == "2024-01-02"  # the day of the last follow, past the dump date
