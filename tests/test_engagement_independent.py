@@ -195,16 +195,23 @@ select distinct * from (
 """
 
 # The state after any event is its action, so an event changes the state exactly when its
-# action differs from the previous event's (before the first event: not following).
+# action differs from the previous event's (before the first event: not following). A follow
+# and an unfollow of one pair at the same instant leave it unfollowed: the unfollow stands.
 STATE_CHANGES_SQL = """
 create table state_changes as
-with ordered as (
+with last_of_instant as (
+    select * from follow_events
+    qualify row_number() over (
+        partition by platform, follower_id, followee_id, event_at
+        order by case action when 'unfollow' then 0 else 1 end
+    ) = 1
+),
+ordered as (
     select *,
            lag(action) over (
-               partition by platform, follower_id, followee_id
-               order by event_at, case action when 'follow' then 0 else 1 end
+               partition by platform, follower_id, followee_id order by event_at
            ) as previous_action
-    from follow_events
+    from last_of_instant
 )
 select platform, followee_id as account_id, follower_id, action, event_at,
        case action when 'follow' then 1 else -1 end as delta
@@ -212,10 +219,16 @@ from ordered
 where action != coalesce(previous_action, 'unfollow')
 """
 
+# From the first dump date of follow data to the last one or, if later, the UTC day of the last
+# follower change (the contract accepts timestamps up to a day past their dump date).
 CALENDAR_SQL = """
 create table calendar as
 with bounds as (
-    select min(dump_date) as first_day, max(dump_date) as last_day
+    select min(dump_date) as first_day,
+           greatest(
+               max(dump_date),
+               (select max(cast(timezone('UTC', event_at) as date)) from state_changes)
+           ) as last_day
     from dump_dates
     where entity in ('follows', 'follower_snapshots')
 )
