@@ -22,6 +22,10 @@ DEFAULT_THREADS = 2
 DEFAULT_MEMORY_LIMIT = "4GB"
 DEFAULT_DBT_THREADS = 1  # dbt models built side by side (TRUEFANS_DBT_THREADS)
 SERVING_FILE_NAME = "serving.duckdb"
+# the first dump-date partition (orchestration/defs/partitions.py; `truefans run` moves it back
+# to the landing root's oldest folder)
+FIRST_DUMP_DATE_ENV = "TRUEFANS_FIRST_DUMP_DATE"
+DEFAULT_FIRST_DUMP_DATE = "2020-01-01"
 REPORT_DIR_NAME = "report"
 
 

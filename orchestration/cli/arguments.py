@@ -12,3 +12,13 @@ def dump_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def utc_time(text: str) -> dt.datetime:
+    """An ISO 8601 time (`Z`, an offset, or none: UTC) as an aware UTC datetime (`--pulled-at`,
+    `--exported-at`)."""
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)

@@ -10,7 +10,13 @@ import sys
 from pathlib import Path
 
 from orchestration.cli.arguments import dump_date
-from orchestration.settings import DATA_DIR, DBT_PROJECT_DIR, Settings
+from orchestration.settings import (
+    DATA_DIR,
+    DBT_PROJECT_DIR,
+    DEFAULT_FIRST_DUMP_DATE,
+    FIRST_DUMP_DATE_ENV,
+    Settings,
+)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -54,9 +60,9 @@ def _first_partition_from(landing: Path) -> None:
     from orchestration.ingest.discovery import discover
 
     dates = discover(landing).dump_dates()
-    configured = os.environ.get("TRUEFANS_FIRST_DUMP_DATE", "2020-01-01")
+    configured = os.environ.get(FIRST_DUMP_DATE_ENV, DEFAULT_FIRST_DUMP_DATE)
     if dates and dates[0].isoformat() < configured:
-        os.environ["TRUEFANS_FIRST_DUMP_DATE"] = dates[0].isoformat()
+        os.environ[FIRST_DUMP_DATE_ENV] = dates[0].isoformat()
 
 
 def _run_locked(args: argparse.Namespace, settings: Settings) -> int:

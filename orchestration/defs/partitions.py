@@ -8,11 +8,11 @@ from collections.abc import Mapping
 
 import dagster as dg
 
+from orchestration.settings import DEFAULT_FIRST_DUMP_DATE, FIRST_DUMP_DATE_ENV
+
 # Earliest dump date the warehouse accepts; older folders need an earlier TRUEFANS_FIRST_DUMP_DATE.
 # `truefans run` sets it from the landing root's oldest folder when that is older (real archives
 # go back years); the code location of `dagster dev` reads it when it loads.
-FIRST_DUMP_DATE_ENV = "TRUEFANS_FIRST_DUMP_DATE"
-DEFAULT_FIRST_DUMP_DATE = "2020-01-01"
 FIRST_DUMP_DATE = os.environ.get(FIRST_DUMP_DATE_ENV, DEFAULT_FIRST_DUMP_DATE)
 
 dump_date_partitions = dg.DailyPartitionsDefinition(

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from orchestration.cli.arguments import utc_time
 from orchestration.sources.base import Source, SourceError
 from orchestration.sources.landing import LandingBatch, Row
 
@@ -63,10 +64,9 @@ def _pulled_at(text: str | None) -> dt.datetime:
     if not text:
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
-        at = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        return utc_time(text)
+    except argparse.ArgumentTypeError:
         raise SourceError(f"--pulled-at {text!r} is not an ISO 8601 time") from None
-    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def _state_dir(args: argparse.Namespace) -> Path:

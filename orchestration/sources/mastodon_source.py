@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from orchestration.cli.arguments import utc_time
 from orchestration.sources.base import Source, SourceError
 from orchestration.sources.landing import LandingBatch
 from orchestration.sources.mastodon_api import RETRIES, Client, Hidden, NotFound
@@ -41,14 +42,6 @@ sleep: Callable[[float], None] = time.sleep
 
 def note(text: str) -> None:
     print(f"note: {PLATFORM}: {text}", file=sys.stderr)
-
-
-def _moment(text: str) -> dt.datetime:
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def _days(text: str) -> int:
@@ -77,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--pulled-at",
-        type=_moment,
+        type=utc_time,
         help="the moment of the pull (ISO 8601, UTC): snapshot time, observed_at and dump date "
         "(default now; set it to repeat a pull exactly)",
     )

@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path, PurePosixPath
 
+from orchestration.cli.arguments import utc_time
 from orchestration.sources.base import Source, SourceError
 from orchestration.sources.instagram.files import ExportFiles, open_export
 from orchestration.sources.instagram.parse import (
@@ -56,18 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--exported-at",
-        type=_utc_time,
+        type=utc_time,
         help="when the export was made (ISO 8601, UTC if no offset); default: the newest of "
         "the zip entries' times, the date in the export's name and the newest time inside",
     )
-
-
-def _utc_time(text: str) -> dt.datetime:
-    try:
-        at = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
-    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def _relations(files: ExportFiles, pattern: str) -> list[Relation] | None:
