@@ -324,17 +324,19 @@ final as (
         is_cohort_evidence,
         concat_ws(
             '; ',
-            case when is_profile_evidence then
-                cast(round(100 * suspicious_share) as {{ dbt.type_int() }}) || '% of '
-                || cast(followers_gained as {{ dbt.type_string() }}) || ' followers look suspicious'
+            case
+                when is_profile_evidence then
+                    cast(round(100 * suspicious_share) as {{ dbt.type_int() }}) || '% of '
+                    || cast(followers_gained as {{ dbt.type_string() }}) || ' followers look suspicious'
             end,
-            case when is_cohort_evidence then
-                cast(round(100 * engaged_share) as {{ dbt.type_int() }}) || '% of '
-                || cast(followers_gained as {{ dbt.type_string() }})
-                || ' followers conversed or were followed back within '
-                || cast(horizon_days as {{ dbt.type_string() }}) || ' days, against '
-                || cast(round(100 * usual_engaged_share) as {{ dbt.type_int() }})
-                || '% of the account''s other new followers'
+            case
+                when is_cohort_evidence then
+                    cast(round(100 * engaged_share) as {{ dbt.type_int() }}) || '% of '
+                    || cast(followers_gained as {{ dbt.type_string() }})
+                    || ' followers conversed or were followed back within '
+                    || cast(horizon_days as {{ dbt.type_string() }}) || ' days, against '
+                    || cast(round(100 * usual_engaged_share) as {{ dbt.type_int() }})
+                    || '% of the account''s other new followers'
             end
         ) as purchase_evidence
     from evidence

@@ -120,8 +120,9 @@ flags as (
             and (
                 (coalesce(profiles.is_profile_known, false) and scores.is_profile_suspicious)
                 or coalesce(follow_time.is_new_account, false)
-                -- a silent member with follow-for-follow evidence is a churner, not bought
-                or (burst_arrivals.is_silent and not (churn.is_churn_pattern or churn.is_pending_churn))
+                -- a silent member whose follow-for-follow churn was seen is a churner; one that
+                -- only mass-follows (churn pending) is bought: the purchase is the evidence
+                or (burst_arrivals.is_silent and not churn.is_churn_pattern)
             )
         )
         or coalesce(follow_time.is_batch_created, false) as is_bought,

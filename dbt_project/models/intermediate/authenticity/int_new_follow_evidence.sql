@@ -66,7 +66,7 @@ first_conversations as (
             new_follows.platform = conversation_days.platform
             and new_follows.account_id = conversation_days.account_id
             and new_follows.follower_id = conversation_days.engager_id
-            and conversation_days.day_number >= new_follows.day_number
+            and new_follows.day_number <= conversation_days.day_number
     group by
         new_follows.platform, new_follows.account_id, new_follows.follower_id,
         new_follows.followed_at
