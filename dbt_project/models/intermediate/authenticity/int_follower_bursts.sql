@@ -64,31 +64,61 @@ flagged_days as (
             suspicious_follows - median_suspicious >= {{ var('burst_min_followers') }}
             and suspicious_follows - median_suspicious
             >= {{ var('burst_mad_factor') }} * 1.4826 * mad_suspicious
-        ) as is_suspicious_burst
+        ) as is_suspicious_burst,
+        -- a weaker excess extends a burst over the neighbouring days (a slow drip's)
+        (
+            new_follows - median_follows >= {{ var('burst_min_followers') }}
+            and new_follows - median_follows
+            >= {{ var('burst_extend_mad_factor') }} * 1.4826 * mad_follows
+        ) as is_elevated
     from baselines
 ),
 
-candidate_days as (
-    select * from flagged_days
-    where is_volume_burst or is_suspicious_burst
+elevated_days as (
+    select
+        *,
+        day_number - row_number() over (
+            partition by platform, account_id order by day_number
+        ) as run_id
+    from flagged_days
+    where is_volume_burst or is_suspicious_burst or is_elevated
+),
+
+runs as (
+    select
+        *,
+        max(case when is_volume_burst or is_suspicious_burst then 1 else 0 end) over (
+            partition by platform, account_id, run_id
+        ) = 1 as has_burst_day,
+        lag(new_follows) over (partition by platform, account_id, run_id order by day_number)
+            as previous_follows,
+        lead(new_follows) over (partition by platform, account_id, run_id order by day_number)
+            as next_follows
+    from elevated_days
+),
+
+-- a purchase delivered during another (a burst in a drip) is a peak day: a new burst starts on
+-- it and on the day after
+peaks as (
+    select
+        *,
+        coalesce(
+            new_follows >= {{ var('burst_level_change') }} * previous_follows
+            and new_follows >= {{ var('burst_level_change') }} * next_follows,
+            false
+        ) as is_peak
+    from runs
+    where has_burst_day
 ),
 
 burst_days as (
     select
         *,
-        -- a purchase delivered during another one changes the day's level: a new burst starts
-        coalesce(
-            lag(day_number) over (partition by platform, account_id order by day_number)
-            = day_number - 1
-            and (
-                new_follows >= {{ var('burst_level_change') }}
-                * lag(new_follows) over (partition by platform, account_id order by day_number)
-                or new_follows * {{ var('burst_level_change') }}
-                <= lag(new_follows) over (partition by platform, account_id order by day_number)
-            ),
+        is_peak or coalesce(
+            lag(is_peak) over (partition by platform, account_id, run_id order by day_number),
             false
         ) as is_level_change
-    from candidate_days
+    from peaks
 ),
 
 burst_follows as (
