@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import duckdb
 import numpy as np
+from numpy.typing import ArrayLike
 
 from evaluation.sources import require_tables
 
@@ -35,7 +36,7 @@ FIELDS: dict[str, str] = {
     "bio_length": "length(p.bio)",
     "handle_digit_run": (
         "coalesce(list_max(list_transform(regexp_extract_all(p.handle, '[0-9]+'), "
-        "x -> length(x))), case when p.handle is not null then 0 end)"
+        "lambda x: length(x))), case when p.handle is not null then 0 end)"
     ),
     "age_at_follow_days": "date_diff('day', p.created_at, r.first_observed_follow_at)",
 }
@@ -105,7 +106,7 @@ def field_matrix(con: duckdb.DuckDBPyConnection, labels_sql: str) -> FieldMatrix
     )
 
 
-def mcc(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, tn: np.ndarray) -> np.ndarray:
+def mcc(tp: ArrayLike, fp: ArrayLike, fn: ArrayLike, tn: ArrayLike) -> np.ndarray:
     """Matthews correlation, element-wise; 0 where a margin is empty."""
     tp, fp, fn, tn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, fn, tn))
     margins = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)

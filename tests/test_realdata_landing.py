@@ -150,7 +150,7 @@ def test_instafake_synthesised_fields_keep_the_published_values(loaded) -> None:
         "select count(*) from raw.accounts where account_id like 'instafake-%' and "
         "length(regexp_replace(handle, '[^0-9]', '', 'g')) > 0 and "
         "not regexp_full_match(handle, '[a-z]*[0-9]+')"
-    ).fetchone()[0]  # type: ignore[index]
+    ).fetchone()[0]
     assert runs == 0  # the digits are one run at the end
 
 
