@@ -203,7 +203,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 "labels": str(built.labels),
                 **evaluate_real(built.real_warehouse, built.labels),
             }
-        result["lodo"] = transfer.evaluate_lodo((built.warehouse, built.truth), _real_pair(built))
+        # leave one dataset out needs two sets or more: the generated one and the real ones
+        real_pair = _real_pair(built)
+        result["lodo"] = (
+            transfer.evaluate_lodo((built.warehouse, built.truth), real_pair)
+            if real_pair is not None
+            else None
+        )
     gen = result["generated"]
     out.print(report.classes_table(gen["classes"], "Generated data vs the generator's truth"))
     out.print(report.bursts_table(gen["bursts"]))
@@ -211,7 +217,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         out.print(report.purchase_kinds_table(gen["purchase_kinds"]))
     if result["real"] is not None:
         out.print(report.real_table(result["real"]["datasets"]))
-    if result["lodo"]["held_out"]:
+    if result["lodo"] is not None and result["lodo"]["held_out"]:
         out.print(report.lodo_table(result["lodo"]["held_out"], _lodo_title(result["lodo"])))
     _footer(out, args, builder)
     if args.out_json:
@@ -241,7 +247,8 @@ def run_learn_weights(args: argparse.Namespace) -> int:
     with _workdir(args.workdir) as root:
         builder = Builder(root, out, args.verbose, "learn-weights")
         built = _build(args, builder)
-        matrix, fields = transfer.matrices((built.warehouse, built.truth), _real_pair(built))
+        real_pair = _real_pair(built)
+        matrix, fields = transfer.matrices((built.warehouse, built.truth), real_pair)
     if len(matrix.y) == 0:
         raise ValueError("no labelled follower relationship found in the warehouse(s)")
     grid = candidates.grid()

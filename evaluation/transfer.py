@@ -46,7 +46,8 @@ def matrices(
     generated: tuple[Path, Path] | None, real: tuple[Path, Path] | None
 ) -> tuple[weights.SignalMatrix, rules.FieldMatrix]:
     """Signal and field matrices (same rows) of a generated (warehouse, truth) and a real
-    (warehouse, labels) pair, either of which may be absent."""
+    (warehouse, labels) pair, either of which may be absent; without the real pair the field
+    matrix is empty (nothing to hold out)."""
     parts: list[weights.SignalMatrix] = []
     fields: list[rules.FieldMatrix] = []
     pairs = []
@@ -57,7 +58,8 @@ def matrices(
     for warehouse, sql in pairs:
         with connection(Path(warehouse), read_only=True) as con:
             parts.append(weights.signal_matrix(con, sql))
-            fields.append(rules.field_matrix(con, sql))
+            if real is not None:  # the best-rule baseline serves LODO, which needs real sets
+                fields.append(rules.field_matrix(con, sql))
     names = fields[0].field_names if fields else tuple(rules.FIELDS)
     stacked = rules.FieldMatrix(
         np.vstack([f.values for f in fields]) if fields else np.zeros((0, len(names))),
