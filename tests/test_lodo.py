@@ -118,3 +118,23 @@ def test_choose_ranks_by_mean_real_mcc_and_the_grid_starts_with_the_default() ->
     grid = candidates.grid()
     assert grid[0] == candidates.DEFAULT
     assert len({c.name for c in grid}) == len(grid)
+
+
+def test_the_deployed_configuration_round_trips_beside_the_seed(tmp_path) -> None:
+    from evaluation import transfer
+
+    seed = tmp_path / "authenticity_weights.csv"
+    assert transfer.load_config(seed) == candidates.DEFAULT  # none written yet
+    config = lodo.Config(
+        "c", per_platform=False, l2=10.0, drop_fields=("listed_count",), ties=(("a", "b"),)
+    )
+    path = transfer.save_config(config, seed)
+    assert path == tmp_path / "authenticity_weights.config.json"
+    assert transfer.load_config(seed) == config
+
+
+def test_the_committed_configuration_is_a_candidate() -> None:
+    """`learn-weights` writes the configuration it chose: one of the grid (or --l2's)."""
+    from evaluation import transfer
+
+    assert transfer.load_config() in candidates.grid()
