@@ -109,10 +109,9 @@ def fit(matrix: SignalMatrix, config: Config) -> list[WeightRow]:
     """
     cols = groups(matrix.signal_names, config)
     index = {n: j for j, n in enumerate(matrix.signal_names)}
-    G = np.column_stack(
-        [np.clip(sum(matrix.X[:, index[n]] for n in g), 0.0, 1.0) for g in cols]
-        or [np.zeros((len(matrix.y), 0))]
-    ).reshape(len(matrix.y), len(cols))
+    G = np.zeros((len(matrix.y), len(cols)))
+    for k, g in enumerate(cols):  # a group fires when any member does
+        G[:, k] = np.clip(matrix.X[:, [index[n] for n in g]].sum(axis=1), 0.0, 1.0)
     fits = [(p, matrix.platform == p) for p in PLATFORMS] if config.per_platform else []
     fits.append((FALLBACK, np.ones(len(matrix.y), dtype=bool)))
     out: list[WeightRow] = []
