@@ -22,7 +22,16 @@ from typing import Any
 import dagster as dg
 from rich.console import Console
 
-from evaluation import crossval, metrics, purchase_kinds, report, weights
+from evaluation import (
+    candidates,
+    crossval,
+    lodo,
+    metrics,
+    purchase_kinds,
+    report,
+    transfer,
+    weights,
+)
 from orchestration.settings import DATA_DIR, DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, Settings
 from orchestration.warehouse import WarehouseError, connection
 
@@ -194,6 +203,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 "labels": str(built.labels),
                 **evaluate_real(built.real_warehouse, built.labels),
             }
+        # leave one dataset out needs two sets or more: the generated one and the real ones
+        real_pair = _real_pair(built)
+        result["lodo"] = (
+            transfer.evaluate_lodo((built.warehouse, built.truth), real_pair)
+            if real_pair is not None
+            else None
+        )
     gen = result["generated"]
     out.print(report.classes_table(gen["classes"], "Generated data vs the generator's truth"))
     out.print(report.bursts_table(gen["bursts"]))
@@ -201,6 +217,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
         out.print(report.purchase_kinds_table(gen["purchase_kinds"]))
     if result["real"] is not None:
         out.print(report.real_table(result["real"]["datasets"]))
+    if result["lodo"] is not None and result["lodo"]["held_out"]:
+        out.print(report.lodo_table(result["lodo"]["held_out"], _lodo_title(result["lodo"])))
     _footer(out, args, builder)
     if args.out_json:
         path = Path(args.out_json)
@@ -210,26 +228,54 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _real_pair(built: Built) -> tuple[Path, Path] | None:
+    if built.real_warehouse is None or built.labels is None:
+        return None
+    return built.real_warehouse, built.labels
+
+
+def _lodo_title(result: dict[str, Any]) -> str:
+    return (
+        "Leave one dataset out: fitted on the other sets with the deployed configuration "
+        f"({result['config']['name']}); mean over the real sets {result['mean_real_mcc']:.3f}"
+    )
+
+
 def run_learn_weights(args: argparse.Namespace) -> int:
+    """Compare the candidate configurations by LODO, fit the chosen one on every set."""
     out = report.console()
     with _workdir(args.workdir) as root:
         builder = Builder(root, out, args.verbose, "learn-weights")
         built = _build(args, builder)
-        with connection(built.warehouse, read_only=True) as con:
-            parts = [weights.signal_matrix(con, weights.generated_labels_sql(built.truth))]
-        if built.real_warehouse is not None and built.labels is not None:
-            with connection(built.real_warehouse, read_only=True) as con:
-                parts.append(weights.signal_matrix(con, weights.real_labels_sql(built.labels)))
-    matrix = weights.combine(*parts)
+        real_pair = _real_pair(built)
+        matrix, fields = transfer.matrices((built.warehouse, built.truth), real_pair)
     if len(matrix.y) == 0:
         raise ValueError("no labelled follower relationship found in the warehouse(s)")
-    rows = weights.learn(matrix, args.l2)
+    grid = candidates.grid()
+    if args.l2 is not None:  # one configuration: today's, with this L2
+        grid = [lodo.Config(f"{candidates.DEFAULT.name} (--l2 {args.l2:g})", l2=args.l2)]
+    # with a single set (--skip-real) there is nothing to hold out: the first candidate
+    sets = {lodo.set_of(str(d)) for d in matrix.dataset.tolist()}
+    ranked = lodo.choose(matrix, fields, grid) if len(sets) > 1 else []
+    chosen = ranked[0].config if ranked else grid[0]
+    rows = lodo.fit(matrix, chosen)
     weights.write_seed(rows, Path(args.out))
+    config_file = transfer.save_config(chosen, Path(args.out))
     out.print(report.weights_table(rows))
+    if ranked:
+        out.print(report.candidates_table(ranked))
+        out.print(
+            report.lodo_table([h.as_dict() for h in ranked[0].results], "Chosen: " + chosen.name)
+        )
     real = sorted({d for d in matrix.dataset.tolist() if not d.startswith("generated-")})
-    cv = {d: crossval.cross_validate(matrix, d, k=5, seed=0, l2=args.l2) for d in real}
+    cv = {
+        d: crossval.cross_validate(matrix, d, k=5, seed=0, fitter=lambda m: lodo.fit(m, chosen))
+        for d in real
+    }
     out.print(report.fit_table(crossval.in_sample(rows, matrix), cv))
-    out.print(f"seed written to {Path(args.out).resolve()} ({len(rows)} rows)")
+    out.print(
+        f"seed written to {Path(args.out).resolve()} ({len(rows)} rows), configuration to {config_file}"
+    )
     _footer(out, args, builder)
     return 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -42,10 +42,16 @@ def folds(y: np.ndarray, k: int = 5, seed: int = 0) -> np.ndarray:
 
 
 def cross_validate(
-    matrix: SignalMatrix, dataset: str, k: int = 5, seed: int = 0, l2: float = 1.0
+    matrix: SignalMatrix,
+    dataset: str,
+    k: int = 5,
+    seed: int = 0,
+    l2: float = 1.0,
+    fitter: Callable[[SignalMatrix], list[WeightRow]] | None = None,
 ) -> ClassMetrics:
     """k-fold CV of one dataset: each fold is scored by weights learnt on every other row
-    (the other folds plus all other datasets); the confusion is pooled over folds."""
+    (the other folds plus all other datasets) by `fitter` (default `learn` with `l2`); the
+    confusion is pooled over folds."""
     rows = np.flatnonzero(matrix.dataset == dataset)
     fold = folds(matrix.y[rows], k, seed)
     prob = np.zeros(len(rows))
@@ -55,6 +61,7 @@ def cross_validate(
             continue
         train = np.ones(len(matrix.y), dtype=bool)
         train[held] = False
-        fitted = learn(subset(matrix, train), l2)
+        train_rows = subset(matrix, train)
+        fitted = fitter(train_rows) if fitter else learn(train_rows, l2)
         prob[fold == f] = score(fitted, subset(matrix, held))
     return confusion_at(dataset, matrix.y[rows], prob)

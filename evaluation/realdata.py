@@ -1,4 +1,4 @@
-"""Turn two real labelled datasets into landing dumps that follow the landing contract.
+"""Turn three real labelled datasets into landing dumps that follow the landing contract.
 
 Each dataset becomes the complete follower list of one synthetic "audit" account, so the
 warehouse audits it like any tracked account; the labels go to a separate CSV outside the
@@ -13,6 +13,18 @@ landing root (the warehouse never sees them).
 * ``srf2017`` (Instagram, SRF Data 2017, CC BY-SA 4.0): 975 followers of Swiss influencers
   hand-labelled by two journalists (``rating`` TRUE = fake). There are no numeric ids, so the
   username is both account_id and handle.
+* ``instafake2019`` (Instagram, Akyon & Kalfaoglu, "Instagram fake and automated account
+  detection", 2019): ``fakeAccountData.json`` (200 fake, is_fake=true) and
+  ``realAccountData.json`` (994 real). Only features were published: ``userFollowerCount``,
+  ``userFollowingCount``, ``userMediaCount`` -> posts_count, ``userHasProfilPic`` -> not
+  has_default_avatar, ``userIsPrivate`` -> is_private (extra column), ``userBiographyLength``,
+  ``usernameDigitCount``, ``usernameLength``. There are no usernames or bios, so the loader
+  synthesises neutral ones, deterministically from the file order: account_id
+  ``instafake-<fake|real>-<nnnn>``; the handle has the published length, letters cycled from
+  the alphabet followed by the published number of digits as one run (a run's length is not
+  published: one run at the end is the common shape, so handle_digit_run = usernameDigitCount);
+  the bio is the letter ``x`` repeated to the published length (so an empty bio stays a known
+  ``""``). Every other profile column is unknown (null).
 
 Unknown is not evidence:
 
@@ -53,11 +65,14 @@ CRESCI_DIR = "cresci2015_fake_project"
 CRESCI_GENUINE = f"{CRESCI_DIR}/E13_genuine_users.csv"
 CRESCI_FAKE = f"{CRESCI_DIR}/INT_fake_followers_users.csv"
 SRF_LABELLED = "srf_instagram_influencer_followers/labelled_1000_inclprivate.csv"
+INSTAFAKE_DIR = "instafake_instagram"
+INSTAFAKE_FAKE = f"{INSTAFAKE_DIR}/fakeAccountData.json"
+INSTAFAKE_REAL = f"{INSTAFAKE_DIR}/realAccountData.json"
 
 
 @dataclass(frozen=True)
 class RealSet:
-    name: str  # "cresci2015" | "srf2017"
+    name: str  # "cresci2015" | "srf2017" | "instafake2019"
     platform: str
     audit_account_id: str
     title: str
@@ -81,8 +96,19 @@ SRF2017 = RealSet(
     title="SRF Data 2017 Instagram hand labels",
     paper_reference="no published MCC (journalists' hand labels, 98 of 975 fake)",
 )
-REAL_SETS: tuple[RealSet, ...] = (CRESCI2015, SRF2017)
-_TABLES: tuple[tuple[RealSet, str], ...] = ((CRESCI2015, "cresci"), (SRF2017, "srf"))
+INSTAFAKE2019 = RealSet(
+    name="instafake2019",
+    platform="instagram",
+    audit_account_id="audit-instafake2019",
+    title="InstaFake 2019 fake vs real",
+    paper_reference="no published MCC (Akyon & Kalfaoglu 2019, 200 fake of 1,194)",
+)
+REAL_SETS: tuple[RealSet, ...] = (CRESCI2015, SRF2017, INSTAFAKE2019)
+_TABLES: tuple[tuple[RealSet, str], ...] = (
+    (CRESCI2015, "cresci"),
+    (SRF2017, "srf"),
+    (INSTAFAKE2019, "instafake"),
+)
 
 _READ = "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true"
 _WRITE = "(format csv, header true)"
@@ -162,6 +188,41 @@ order by src_row
 """
 
 
+# Neutral handles and bios with the published lengths and digit counts (module docstring).
+# Loaded first into a table (fake file, then real) so that rowid is the file order.
+_INSTAFAKE_SOURCE_SQL = (
+    "create or replace temp table instafake_source as "
+    "select *, true as is_fake, 'fake' as part from read_json($fake, format='array')",
+    "insert into instafake_source by name "
+    "select *, false as is_fake, 'real' as part from read_json($real, format='array')",
+)
+_INSTAFAKE_SQL = """
+create or replace temp table instafake as
+with numbered as (
+  select *, row_number() over (partition by part order by src_row) as n
+  from (select rowid as src_row, * from instafake_source)
+)
+select
+  'instafake-' || part || '-' || lpad(cast(n as varchar), 4, '0') as account_id,
+  'instagram' as platform,
+  $observed_at as observed_at,
+  substr(repeat('abcdefghijklmnopqrstuvwxyz', 3),
+         1 + cast(n % 26 as integer),
+         greatest(cast(usernameLength as integer) - cast(usernameDigitCount as integer), 0))
+    || substr(lpad(cast(n as varchar), 10, '0'),
+              11 - cast(usernameDigitCount as integer)) as handle,
+  repeat('x', cast(userBiographyLength as integer)) as bio,
+  cast(userFollowerCount as bigint) as followers_count,
+  cast(userFollowingCount as bigint) as following_count,
+  cast(userMediaCount as bigint) as posts_count,
+  cast(userHasProfilPic as integer) = 0 as has_default_avatar,
+  cast(userIsPrivate as integer) = 1 as is_private,
+  is_fake
+from numbered
+order by is_fake, account_id
+"""
+
+
 def default_realdata_dir() -> Path:
     """`$TRUEFANS_REALDATA`, else `<repo>/../shared/realdata`."""
     env = os.environ.get(ENV_VAR)
@@ -175,6 +236,8 @@ def _source_files(realdata_dir: Path) -> dict[str, Path]:
         "genuine": realdata_dir / CRESCI_GENUINE,
         "fake": realdata_dir / CRESCI_FAKE,
         "labelled": realdata_dir / SRF_LABELLED,
+        "instafake_fake": realdata_dir / INSTAFAKE_FAKE,
+        "instafake_real": realdata_dir / INSTAFAKE_REAL,
     }
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
@@ -198,10 +261,10 @@ def write_real_landing(
     realdata_dir: Path | None = None,
     dump_date: dt.date = dt.date(2024, 1, 1),
 ) -> dict[str, int]:
-    """Write both real sets as one landing dump dated `dump_date`, and their labels CSV.
+    """Write the real sets as one landing dump dated `dump_date`, and their labels CSV.
 
     Returns rows written, keyed `tracked_accounts`, `<set>/accounts`,
-    `<set>/follower_snapshots` and `labels` (both sets).
+    `<set>/follower_snapshots` and `labels` (all sets).
     Raises FileNotFoundError naming the missing source file(s) if the realdata folder is absent.
     """
     files = _source_files(realdata_dir or default_realdata_dir())
@@ -221,6 +284,9 @@ def write_real_landing(
         )
         con.execute(_SRF_SOURCE_SQL, {"labelled": str(files["labelled"])})
         con.execute(_SRF_SQL, {"observed_at": observed_at})
+        con.execute(_INSTAFAKE_SOURCE_SQL[0], {"fake": str(files["instafake_fake"])})
+        con.execute(_INSTAFAKE_SOURCE_SQL[1], {"real": str(files["instafake_real"])})
+        con.execute(_INSTAFAKE_SQL, {"observed_at": observed_at})
         (n_source,) = con.execute("select count(*) from srf_source").fetchone()  # type: ignore[misc]
         (n_kept,) = con.execute("select count(*) from srf").fetchone()  # type: ignore[misc]
         if n_source != n_kept:

@@ -143,3 +143,46 @@ def fit_table(in_sample: Sequence[ClassMetrics], cv: Mapping[str, ClassMetrics])
             "–" if held is None else _num(held.mcc),
         )
     return table
+
+
+def lodo_table(held_out: Sequence[Mapping[str, Any]], title: str) -> Table:
+    """Leave-one-dataset-out MCC next to the best single rule chosen on the same rows."""
+    table = Table(title=title)
+    table.add_column("held out")
+    for col in ("rows", "fake", "LODO MCC"):
+        table.add_column(col, justify="right")
+    table.add_column("best single rule (in hindsight)")
+    for col in ("rule MCC", "margin"):
+        table.add_column(col, justify="right")
+    for h in held_out:
+        rows = int(h["tp"]) + int(h["fp"]) + int(h["fn"]) + int(h["tn"])
+        table.add_row(
+            str(h["held_out"]),
+            _num(rows),
+            _num(int(h["tp"]) + int(h["fn"])),
+            _num(float(h["mcc"])),
+            str(h["best_rule"]),
+            _num(float(h["best_rule_mcc"])),
+            f"{float(h['margin']):+.3f}",
+        )
+    return table
+
+
+def candidates_table(ranked: Sequence[Any], top: int = 10) -> Table:
+    """The best `top` candidate configurations by mean real-set LODO MCC (chosen first)."""
+    table = Table(title=f"Weight configurations by leave-one-dataset-out MCC (best {top})")
+    table.add_column("configuration", overflow="fold")
+    table.add_column("mean real", justify="right")
+    names = [h.held_out for h in ranked[0].results] if ranked else []
+    for name in names:
+        table.add_column(name, justify="right")
+    table.add_column("generated in-sample", justify="right")
+    for i, r in enumerate(ranked[:top]):
+        label = ("[bold]chosen:[/] " if i == 0 else "") + r.config.name
+        table.add_row(
+            label,
+            _num(r.mean),
+            *(_num(h.model.mcc) for h in r.results),
+            _num(r.generated_in_sample),
+        )
+    return table

@@ -1,4 +1,4 @@
-"""Real labelled data (Cresci 2015, SRF 2017) converts to a landing dump that loads cleanly."""
+"""Real labelled data (Cresci 2015, SRF 2017, InstaFake 2019) converts to a landing dump that loads cleanly."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ DAY = dt.date(2024, 1, 1)
 ENTITIES = ("tracked_accounts", "accounts", "follower_snapshots")
 CRESCI_ROWS = 1_481 + 1_337  # E13 genuine + INT bought followers
 SRF_ROWS = 975  # no duplicate usernames in the labelled file
+INSTAFAKE_ROWS = 200 + 994  # fakeAccountData.json + realAccountData.json
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +58,16 @@ def test_rows_per_set_match_the_sources(loaded) -> None:
     per_platform = dict(
         con.execute("select platform, count(*) from raw.accounts group by 1").fetchall()
     )
-    assert per_platform == {"twitter": CRESCI_ROWS, "instagram": SRF_ROWS}
+    assert counts["instafake2019/accounts"] == INSTAFAKE_ROWS
+    assert per_platform == {"twitter": CRESCI_ROWS, "instagram": SRF_ROWS + INSTAFAKE_ROWS}
     snapshots = dict(
         con.execute(
             "select followee_id, count(distinct follower_id) from raw.follower_snapshots group by 1"
         ).fetchall()
     )
     assert snapshots == {
-        s.audit_account_id: n for s, n in zip(REAL_SETS, (CRESCI_ROWS, SRF_ROWS), strict=True)
+        s.audit_account_id: n
+        for s, n in zip(REAL_SETS, (CRESCI_ROWS, SRF_ROWS, INSTAFAKE_ROWS), strict=True)
     }
     tracked = con.execute(
         "select platform, account_id, home_country, home_lang from raw.tracked_accounts order by 1"
@@ -93,7 +96,13 @@ def test_labels_cover_exactly_the_followers(loaded) -> None:
     fakes = dict(
         con.execute("select dataset, count(*) filter (is_fake) from labels group by 1").fetchall()
     )
-    assert fakes == {"cresci2015": 1_337, "srf2017": 98}
+    assert fakes == {"cresci2015": 1_337, "srf2017": 98, "instafake2019": 200}
+    reals = dict(
+        con.execute(
+            "select dataset, count(*) filter (not is_fake) from labels group by 1"
+        ).fetchall()
+    )
+    assert reals["instafake2019"] == 994
 
 
 def test_unknown_stays_null_and_known_empty_stays_empty(loaded) -> None:
@@ -103,7 +112,7 @@ def test_unknown_stays_null_and_known_empty_stays_empty(loaded) -> None:
         "or display_name is not null or verified is not null), "
         "count(*) filter (followers_count is null or has_default_avatar is null), "
         "count(*) filter (_extra->>'is_private' is null) "
-        "from raw.accounts where platform = 'instagram'"
+        "from raw.accounts where platform = 'instagram' and account_id not like 'instafake-%'"
     ).fetchone()
     assert srf == (0, 0, 0)
     cresci = con.execute(
@@ -113,6 +122,36 @@ def test_unknown_stays_null_and_known_empty_stays_empty(loaded) -> None:
     ).fetchone()
     assert cresci[0] == 0
     assert cresci[1] == 18 + 253  # descriptions the crawl returned empty: known, not unknown
+
+
+def test_instafake_synthesised_fields_keep_the_published_values(loaded) -> None:
+    """Handles and bios are neutral text with the published lengths and digit counts; counts,
+    avatar and private flag are the published ones; fields InstaFake lacks stay null."""
+    con, *_ = loaded
+    path = REALDATA / "instafake_instagram" / "fakeAccountData.json"
+    source = con.execute(
+        "select count(*) filter (isFake = 1), sum(userFollowerCount), sum(usernameDigitCount), "
+        "sum(usernameLength), sum(userBiographyLength), sum(1 - userHasProfilPic), "
+        "sum(userIsPrivate) from read_json(?, format='array')",
+        [str(path)],
+    ).fetchone()
+    landed = con.execute(
+        "select count(*), sum(followers_count), "
+        "sum(length(regexp_replace(handle, '[^0-9]', '', 'g'))), sum(length(handle)), "
+        "sum(length(bio)), count(*) filter (has_default_avatar), "
+        "count(*) filter ((_extra->>'is_private')::boolean), "
+        "count(*) filter (created_at is not null or lang is not null or listed_count is not null "
+        "or verified is not null) "
+        "from raw.accounts where account_id like 'instafake-fake-%'"
+    ).fetchone()
+    assert landed[:7] == source
+    assert landed[7] == 0
+    runs = con.execute(
+        "select count(*) from raw.accounts where account_id like 'instafake-%' and "
+        "length(regexp_replace(handle, '[^0-9]', '', 'g')) > 0 and "
+        "not regexp_full_match(handle, '[a-z]*[0-9]+')"
+    ).fetchone()[0]
+    assert runs == 0  # the digits are one run at the end
 
 
 def test_missing_realdata_dir_names_the_file(tmp_path: Path) -> None:

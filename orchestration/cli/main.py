@@ -276,7 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed CSV to write (default: dbt_project/seeds/authenticity_weights.csv)",
     )
     learn.add_argument(
-        "--l2", type=float, default=1.0, help="L2 penalty on the signal weights (default: 1.0)"
+        "--l2",
+        type=float,
+        default=None,
+        help="fit only today's configuration (per platform, every bin) with this L2 penalty "
+        "instead of choosing among the candidates by leave-one-dataset-out MCC",
     )
     # Learn on another seed than `evaluate` scores (42), so its figures are out of sample.
     learn.set_defaults(func=_learn_weights, sim_seed=LEARN_SEED)
