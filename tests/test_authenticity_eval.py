@@ -85,6 +85,33 @@ def test_every_purchase_found_and_dated_within_a_day(generated: dict) -> None:
     assert bursts["max_date_error_hours"] <= 24, bursts
 
 
+def test_suspected_purchases_say_why_and_match_purchases(
+    generated_base: Path, generated: dict
+) -> None:
+    """Every suspected purchase carries its evidence in words, in the mart and in the reasons
+    of the followers it convicts, and none of them matches no purchase."""
+    assert generated["bursts"]["false_bursts"] == 0, generated["bursts"]
+    con = duckdb.connect(str(generated_base / "warehouse.duckdb"), read_only=True)
+    try:
+        bursts = con.execute(
+            "select purchase_evidence, excess_share, engaged_share"
+            " from marts.fct_follower_bursts where is_purchase_suspected"
+        ).fetchall()
+        unexplained = con.execute(
+            "select count(*) from marts.fct_follower_authenticity"
+            " where is_bought and reasons like 'arrived in a suspected purchase burst on %'"
+            " and reasons not like '%followers look suspicious%'"
+            " and reasons not like '%conversed or were followed back%'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert bursts, "the default data has suspected purchases"
+    for evidence, excess, engaged in bursts:
+        assert evidence, "a suspected purchase without evidence"
+        assert 0 <= engaged <= 1 and 0 <= excess <= 1
+    assert unexplained == (0,)
+
+
 @pytest.mark.parametrize("name", sorted(MCC_BARS))
 def test_real_labelled_sets_mcc(real: dict, name: str) -> None:
     found = {d["name"]: d for d in real["datasets"]}[name]

@@ -14,7 +14,12 @@ final as (
         burst_end,
         followers_gained,
         suspicious_share,
-        is_purchase_suspected
+        is_purchase_suspected,
+        excess_share,
+        horizon_days,
+        engaged_share,
+        usual_engaged_share,
+        purchase_evidence
     from bursts
 )
 

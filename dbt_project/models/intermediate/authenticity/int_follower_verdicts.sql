@@ -1,6 +1,7 @@
 -- The audit verdict on every (tracked account, follower) pair: profile score, behaviour
--- (bought: arrived in a suspected purchase burst, or one of a batch of accounts created together
--- just before following; follow-for-follow churn; lockstep), HypeAuditor's
+-- (bought: arrived in a suspected purchase burst with a suspicious or brand-new profile or
+-- silent, never conversing with the account nor followed back by it; or one of a batch of
+-- accounts created together just before following; follow-for-follow churn; lockstep), HypeAuditor's
 -- audience classes, and the reasons behind it. Published as marts.fct_follower_authenticity.
 -- Class precedence: bought > follow_churner > suspicious > influencer > mass_follower > ghost
 -- > real. Behavioural evidence caps the authenticity score at var('behaviour_score_cap').
@@ -11,7 +12,7 @@
 {%- set reason_parts = [
     ("is_bought and bought_in_burst_at is not null",
         "'arrived in a suspected purchase burst on ' || cast(cast(bought_in_burst_at as date) as "
-        ~ dbt.type_string() ~ ")"),
+        ~ dbt.type_string() ~ ") || ' (' || purchase_evidence || ')'"),
     ("is_batch_created and bought_in_burst_at is null",
         "'one of a batch of accounts created together just before following'"),
     ("quick_unfollows > 0 and has_churn_evidence and not is_bought",
@@ -80,18 +81,26 @@ lockstep as (
 
 burst_arrivals as (
     select
-        spells.platform,
-        spells.account_id,
-        spells.follower_id,
-        min(bursts.burst_start) as burst_start
-    from {{ ref('int_follower_spells') }} as spells
+        new_follows.platform,
+        new_follows.account_id,
+        new_follows.follower_id,
+        min(bursts.burst_start) as burst_start,
+        min(bursts.followers_gained) as burst_followers,
+        min(bursts.purchase_evidence) as purchase_evidence,
+        max(
+            case
+                when new_follows.first_conversed_day is null and not new_follows.is_followed_back
+                    then 1
+                else 0
+            end
+        ) = 1 as is_silent
+    from {{ ref('int_new_follow_evidence') }} as new_follows
     inner join bursts
         on
-            spells.platform = bursts.platform
-            and spells.account_id = bursts.account_id
-            and spells.followed_at between bursts.burst_start and bursts.burst_end
-    where not spells.is_baseline
-    group by spells.platform, spells.account_id, spells.follower_id
+            new_follows.platform = bursts.platform
+            and new_follows.account_id = bursts.account_id
+            and new_follows.followed_at between bursts.burst_start and bursts.burst_end
+    group by new_follows.platform, new_follows.account_id, new_follows.follower_id
 ),
 
 flags as (
@@ -104,11 +113,16 @@ flags as (
         scores.inauthentic_reasons,
         scores.authentic_reasons,
         burst_arrivals.burst_start as bought_in_burst_at,
+        burst_arrivals.burst_followers,
+        burst_arrivals.purchase_evidence,
         (
             burst_arrivals.follower_id is not null
             and (
                 (coalesce(profiles.is_profile_known, false) and scores.is_profile_suspicious)
                 or coalesce(follow_time.is_new_account, false)
+                -- a silent member whose follow-for-follow churn was seen is a churner; one that
+                -- only mass-follows (churn pending) is bought: the purchase is the evidence
+                or (burst_arrivals.is_silent and not churn.is_churn_pattern)
             )
         )
         or coalesce(follow_time.is_batch_created, false) as is_bought,
