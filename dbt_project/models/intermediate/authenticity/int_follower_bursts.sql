@@ -233,7 +233,7 @@ cohorts as (
         end) * 1.0 / count(*) as engaged_share,
         sum(case when new_follows.is_unfollowed then 1 else 0 end) * 1.0 / count(*)
             as churned_share,
-        stddev_samp(new_follows.created_day) as created_day_spread
+        {{ exact_stddev_samp('new_follows.created_day') }} as created_day_spread
     from horizons
     inner join new_follows
         on
