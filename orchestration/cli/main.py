@@ -90,7 +90,10 @@ def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
         show_progress=not (args.verbose or args.quiet),
     )
     print_summary(summary, settings)
-    return 0 if summary.success and not summary.checks_failed else 1
+    from orchestration.cli.exit_codes import FAIL_ON_WARN_ENV, run_exit_code
+
+    fail_on_warn = args.fail_on_warn or os.environ.get(FAIL_ON_WARN_ENV) == "1"
+    return run_exit_code(summary, fail_on_warn=fail_on_warn)
 
 
 def _dev(args: argparse.Namespace) -> int:
@@ -197,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--date", type=dump_date, help="only this dump date (YYYY-MM-DD)")
     run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--fail-on-warn",
+        action="store_true",
+        help="exit 1 when a WARN check fails, too (default: 0 if the run published; also "
+        "TRUEFANS_FAIL_ON_WARN=1)",
+    )
     run.add_argument(
         "--record",
         action="store_true",
