@@ -29,6 +29,7 @@ from orchestration.defs.resources import build_resources
 from orchestration.defs.serving import SERVING_KEY
 from orchestration.ingest.discovery import discover
 from orchestration.quality.ge import data_docs_index
+from orchestration.reliability import no_change
 from orchestration.settings import Settings
 from orchestration.warehouse import connection
 
@@ -59,6 +60,8 @@ class RunSummary:
     published: bool = False  # this run replaced the serving file
     serving_version: int | None = None  # version BI tools see after the run (None: no file)
     docs: dict[str, Path] = field(default_factory=dict)  # name -> index file
+    # why the run had nothing to do and skipped dbt, the checks and the publish ("": it ran)
+    skipped: str = ""
 
     @property
     def checks_failed(self) -> list[CheckOutcome]:
@@ -97,17 +100,27 @@ def run_pipeline(
     log_level: str = "WARNING",
     log_file: Path | None = None,
     show_progress: bool = False,
+    force: bool = False,
 ) -> RunSummary:
     """Run nightly_refresh over `date` or every dump date of the landing root.
 
     With `log_file`, Dagster's console log and dbt's output go there instead of the terminal.
     With `show_progress`, a bar on the terminal counts the steps that ended.
+    When no landing file of those dates, no code and no setting changed since the last publish
+    (orchestration/reliability/no_change.py), nothing runs and the summary reports what is
+    published, unless `force`.
     """
     dates, problems = dump_dates_to_run(settings.landing, date)
     if not dates:
         raise ValueError(f"no dump-date folders with files under {settings.landing}")
     if message := too_old(dates):
         raise ValueError(message)  # not Dagster's invariant stack trace
+    if not force and (reason := no_change.skip_reason(settings, dates)):
+        summary = RunSummary(True, "", dates, landing_problems=problems, skipped=reason)
+        _read_warehouse_figures(settings, dates, summary)
+        _read_serving_and_docs(settings, summary)
+        return summary
+    no_change.forget(settings.warehouse)
     job = definitions_for(settings).resolve_job_def(nightly_refresh.name)
     tags = {RANGE_START_TAG: dates[0], RANGE_END_TAG: dates[-1]}
     with contextlib.ExitStack() as stack:

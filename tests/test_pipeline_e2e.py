@@ -31,7 +31,8 @@ def pipeline(tmp_path_factory) -> tuple[Settings, Path, RunSummary, RunSummary, 
     build = pipeline_build(tmp_path_factory, "e2e")
     settings = build.settings
     before = table_fingerprints(settings.warehouse)
-    second = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
+    # forced: a run with nothing new would be skipped (test_a_run_with_nothing_new_is_skipped)
+    second = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral(), force=True)
     after = table_fingerprints(settings.warehouse)
     return settings, build.truth, build.summary, second, before, after
 
@@ -90,6 +91,20 @@ def test_second_run_changes_nothing(pipeline) -> None:
         assert kept["files"] == loaded["files"] == loaded["reloaded"] > 0
         assert kept["reloaded"] == kept["rows_read"] == kept["rows_loaded"] == 0, kept
     assert sum(int(r["rows_loaded"]) for r in first.loads) > 10_000
+
+
+def test_a_run_with_nothing_new_is_skipped(pipeline) -> None:
+    settings, _, _, second, _, after = pipeline
+    warehouse_mtime = settings.warehouse.stat().st_mtime_ns
+    third = run_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
+    assert third.success and third.skipped and not third.published
+    assert "no landing file added, changed or removed" in third.skipped
+    assert third.checks == [] and third.loads == []
+    # it reports what is published: the version the second run wrote, and the marts' rows
+    assert third.serving_version == second.serving_version is not None
+    assert third.marts == second.marts and third.accounts
+    assert settings.warehouse.stat().st_mtime_ns == warehouse_mtime
+    assert table_fingerprints(settings.warehouse) == after
 
 
 def test_daily_follower_counts_equal_the_truth(pipeline) -> None:

@@ -2,7 +2,7 @@
 
 0: the run succeeded, and no check failed, or only WARN checks did and the run published
    (the serving file BI tools read was updated; a warning is for a person to read, not an
-   outage to page someone about);
+   outage to page someone about); also a run with nothing new to do, skipped;
 1: a step failed, an ERROR check failed, or the run did not publish; WARN checks too with
    `--fail-on-warn` (TRUEFANS_FAIL_ON_WARN=1);
 2: the run could not start (bad arguments, landing root missing, warehouse locked or damaged),

@@ -88,6 +88,7 @@ def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
         log_level="INFO",
         log_file=log_file,
         show_progress=not (args.verbose or args.quiet),
+        force=args.force,
     )
     print_summary(summary, settings)
     from orchestration.cli.exit_codes import FAIL_ON_WARN_ENV, run_exit_code
@@ -205,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 when a WARN check fails, too (default: 0 if the run published; also "
         "TRUEFANS_FAIL_ON_WARN=1)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when no landing file, code or setting changed since the last publish "
+        "(default: such a run skips dbt, the checks and the publish, and reports what is "
+        "published)",
     )
     run.add_argument(
         "--record",

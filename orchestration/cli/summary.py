@@ -18,8 +18,9 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
     # piped output (make, CI logs) gets a fixed width instead of rich's 80-column fallback
     console = console or Console(width=None if sys.stdout.isatty() else 120)
     status = "[green]succeeded[/]" if summary.success else "[red]FAILED[/]"
+    run = "skipped, nothing new" if summary.skipped else summary.run_id[:8]
     console.print(
-        f"\nTrueFans run {summary.run_id[:8]} {status}: dump dates "
+        f"\nTrueFans run {run} {status}: dump dates "
         f"{summary.dump_dates[0]} .. {summary.dump_dates[-1]} ({len(summary.dump_dates)})"
     )
     for problem in summary.landing_problems:
@@ -44,11 +45,13 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
         loads.add_column(col, justify="left" if col == "entity" else "right")
     for row in summary.loads:
         loads.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row.values()))
-    console.print(loads)
+    if not summary.skipped:
+        console.print(loads)
     print_overview(summary.quarantine, console)
 
     passed = sum(c.passed for c in summary.checks)
-    console.print(f"Checks: {passed} passed, {len(summary.checks_failed)} failed")
+    if not summary.skipped:
+        console.print(f"Checks: {passed} passed, {len(summary.checks_failed)} failed")
     for check in summary.checks_failed:
         colour = "yellow" if check.severity == "WARN" else "red"
         console.print(f"  [{colour}]failed[/] {check.asset} :: {check.name} ({check.severity})")
@@ -76,7 +79,13 @@ def print_summary(summary: RunSummary, settings: Settings, console: Console | No
             console.print(f"Suspected purchase bursts began on: {'; '.join(bursts)}")
     console.print(f"Warehouse: {settings.warehouse}")
     serving = settings.serving_path
-    if summary.published:
+    if summary.skipped:
+        console.print(
+            f"[green]Nothing new[/]: {summary.skipped}; dbt, checks and publish skipped "
+            "(`truefans run --force` runs them)"
+        )
+        console.print(f"Serving file for BI tools: {serving} (version {summary.serving_version})")
+    elif summary.published:
         console.print(f"Serving file for BI tools: {serving} (version {summary.serving_version})")
     elif summary.serving_version is not None:
         console.print(

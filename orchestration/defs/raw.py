@@ -16,6 +16,7 @@ from orchestration.defs.resources import WarehouseResource
 from orchestration.ingest.contract import ENTITIES
 from orchestration.ingest.loader import PartitionLoad, load_partitions
 from orchestration.ingest.reconcile import reconcile
+from orchestration.reliability.no_change import forget
 
 RECONCILIATION_CHECK = "rows_reconcile"
 _MAX_FILE_ROWS_IN_METADATA = 200
@@ -104,6 +105,7 @@ def _raw_asset_definition(entity: str, key: dg.AssetKey) -> dg.AssetsDefinition:
     )
     def _raw_asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         dates = sorted(dt.date.fromisoformat(k) for k in context.partition_keys)
+        forget(warehouse.path)  # the warehouse changes from here: the next publish records it
         with warehouse.connect() as con:
             loads = load_partitions(con, warehouse.landing, entity, dates)
             checked, mismatches = reconcile(con, entity, dates[0], dates[-1])

@@ -18,8 +18,10 @@ import dagster as dg
 
 from orchestration.defs.dbt import OWNER
 from orchestration.defs.gate import QUALITY_GATE_KEY, run_check_evaluations
+from orchestration.defs.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 from orchestration.defs.resources import ServingResource, WarehouseResource
 from orchestration.quality.check_summary import summarize_checks
+from orchestration.reliability.no_change import dump_dates_between, record_publish
 from orchestration.serving.publish import publish
 
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
@@ -56,6 +58,13 @@ def build_serving_marts(marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
             memory_limit=warehouse.memory_limit,
         )
         record = result.record
+        tags = context.run.tags
+        first = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
+        last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
+        if first and last:  # what this publish reflects: a later run with nothing new skips
+            landing = warehouse.landing
+            dates = dump_dates_between(landing, first, last)
+            record_publish(warehouse.path, landing, dates, context.run_id, record.version)
         context.log.info(
             f"published version {record.version} of {result.path}: {len(record.table_rows)} marts, "
             f"{record.total_rows:,} rows; checks {checks.passed} passed, {checks.warned} warned, "
