@@ -79,6 +79,15 @@ def test_another_publish_landing_root_or_setting_runs(root, tmp_path: Path) -> N
     assert reason(landing, warehouse) is None
 
 
+def test_what_a_run_sets_for_its_dbt_is_not_a_setting() -> None:
+    from orchestration.defs.dbt_project import REPROCESS_ENV
+    from orchestration.reliability.dbt_child import PARENT_ENV
+
+    assert {REPROCESS_ENV, PARENT_ENV} <= no_change.NEUTRAL_SETTINGS
+    set_by_a_run = {REPROCESS_ENV: "2026-01-01", PARENT_ENV: "4242"}
+    assert no_change.code_fingerprint(set_by_a_run) == no_change.code_fingerprint({})
+
+
 def test_a_started_run_forgets_the_record(root) -> None:
     landing, warehouse = root
     no_change.forget(warehouse)

@@ -56,6 +56,10 @@ NEUTRAL_SETTINGS = {
     "TRUEFANS_LANDING",
     "TRUEFANS_SERVING",
     "TRUEFANS_REPORT_DIR",
+    # set by every run for its dbt (defs/dbt_project.py REPROCESS_ENV, reliability/dbt_child.py
+    # PARENT_ENV), not by the user
+    "TRUEFANS_REPROCESS_FROM",
+    "TRUEFANS_DBT_PARENT_PID",
 }
 
 FileStat = tuple[str, int, int]  # relative path, bytes, mtime in ns
