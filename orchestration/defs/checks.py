@@ -18,8 +18,9 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.artifacts import artifacts_dir_for
 from orchestration.defs.resources import WarehouseResource
-from orchestration.quality.ge import artifacts_dir_for, validate_table
+from orchestration.quality.ge import validate_table
 from orchestration.quality.results import ValidationSummary, expectation_label
 from orchestration.quality.suites import suite_tables
 from orchestration.reliability.faults import kill_point

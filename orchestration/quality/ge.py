@@ -26,6 +26,7 @@ from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.checkpoint.actions import ValidationAction
 from great_expectations.data_context import AbstractDataContext
 
+from orchestration.artifacts import DOCS_SITE
 from orchestration.quality import duckdb_plugin
 from orchestration.quality.results import ValidationSummary, attach_unexpected_rows, summarize
 from orchestration.quality.teardown import silence_native_teardown_report
@@ -35,18 +36,6 @@ silence_native_teardown_report()
 DEFAULT_PROJECT_ROOT = Path(__file__).resolve().parents[2] / "expectations"
 GX_DIR_NAME = "gx"
 DATASOURCE_NAME = "truefans_warehouse"
-DOCS_SITE = "local_site"
-
-
-def artifacts_dir_for(warehouse: Path) -> Path:
-    """Where a warehouse's validation results and Data Docs go: `quality/` beside it."""
-    return Path(warehouse).parent / "quality"
-
-
-def data_docs_index(warehouse: Path) -> Path:
-    """The Data Docs home page of a warehouse (exists once a check ran with docs on)."""
-    return artifacts_dir_for(warehouse) / "data_docs" / DOCS_SITE / "index.html"
-
 
 # SUMMARY keeps unexpected-value samples LIMIT-ed in SQL (never COMPLETE: unbounded fetches).
 RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
