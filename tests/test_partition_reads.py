@@ -102,7 +102,29 @@ def nightly(tmp_path_factory) -> dict[str, object]:
         "raw_rows": raw_rows,
         "first_reads": _staging_reads(instance, first.run_id),
         "nightly_reads": _staging_reads(instance, second.run_id),
+        "first_batches": _raw_check_batches(instance, first.run_id),
+        "nightly_batches": _raw_check_batches(instance, second.run_id),
     }
+
+
+def _raw_check_batches(instance: dg.DagsterInstance, run_id: str) -> dict[str, str]:
+    """Per raw table, the rows its Great Expectations suite validated in the run."""
+    batches = {}
+    for event in _events(instance, run_id, dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = event.event_specific_data
+        if evaluation.asset_key.path[0] == "raw" and evaluation.check_name.startswith("ge_"):
+            batches[evaluation.asset_key.path[1]] = evaluation.metadata["batch"].value
+    return batches
+
+
+def test_the_raw_suites_validate_the_partitions_the_run_loaded(nightly) -> None:
+    days, newest = nightly["days"], nightly["newest"]
+    assert nightly["first_batches"] == dict.fromkeys(
+        RAW, f"_dump_date between date '{days[0]}' and date '{days[-2]}'"
+    )
+    assert nightly["nightly_batches"] == dict.fromkeys(
+        RAW, f"_dump_date between date '{newest}' and date '{newest}'"
+    )
 
 
 def test_the_nightly_run_loads_only_the_new_partition(nightly) -> None:
