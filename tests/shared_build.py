@@ -17,7 +17,8 @@ import dagster as dg
 import pytest
 from filelock import FileLock
 
-from orchestration.pipeline import RunSummary, run_pipeline
+from orchestration.pipeline import run_pipeline
+from orchestration.run_summary import RunSummary
 from orchestration.settings import Settings
 from simulator import SimConfig, generate
 

@@ -180,7 +180,7 @@ def test_summary_names_files_quarantined_whole_and_the_first_reasons(tmp_path: P
 
     from orchestration.cli.quarantine import overview
     from orchestration.cli.summary import print_summary
-    from orchestration.pipeline import RunSummary
+    from orchestration.run_summary import RunSummary
     from orchestration.settings import Settings
 
     day, root = "2026-01-05", tmp_path / "landing"

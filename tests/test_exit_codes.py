@@ -6,7 +6,7 @@ import pytest
 
 from orchestration.cli.exit_codes import run_exit_code
 from orchestration.cli.main import build_parser
-from orchestration.pipeline import CheckOutcome, RunSummary
+from orchestration.run_summary import CheckOutcome, RunSummary
 
 
 def _summary(*checks: tuple[bool, str], success: bool = True, published: bool = True) -> RunSummary:

@@ -7,10 +7,12 @@ import os
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from orchestration.defs.schedules import nightly_refresh_schedule
 from orchestration.reliability import no_change
+from orchestration.serving.publish import publish
 
 DATES = ["2026-01-01", "2026-01-02"]
 
@@ -25,7 +27,7 @@ def root(tmp_path: Path) -> tuple[Path, Path]:
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
     warehouse.parent.mkdir()
     warehouse.write_bytes(b"a warehouse")
-    no_change.record_publish(warehouse, landing, DATES, "run-1", 3)
+    no_change.record_publish(warehouse, landing, DATES[0], DATES[-1], "run-1", 3)
     return landing, warehouse
 
 
@@ -107,7 +109,7 @@ def test_publishes_accumulate_the_dates_they_reflect(root) -> None:
     landing, warehouse = root
     (landing / "follows" / "2026-01-03").mkdir()
     (landing / "follows" / "2026-01-03" / "f.csv").write_text("y\n")
-    state = no_change.record_publish(warehouse, landing, ["2026-01-03"], "run-2", 4)
+    state = no_change.record_publish(warehouse, landing, "2026-01-03", "2026-01-03", "run-2", 4)
     assert sorted(state.landing) == [*DATES, "2026-01-03"]
     assert reason(landing, warehouse, [*DATES, "2026-01-03"], (4, "run-2")) is not None
 
@@ -124,20 +126,25 @@ def test_the_code_fingerprint_sees_a_changed_model(monkeypatch, tmp_path: Path) 
     assert no_change.code_fingerprint({}) != before
 
 
-def test_the_schedule_skips_a_day_with_nothing_new(monkeypatch, root) -> None:
+def test_a_publish_records_the_dates_of_its_range_that_have_files(root) -> None:
     landing, warehouse = root
-    monkeypatch.setenv("TRUEFANS_LANDING", str(landing))
-    monkeypatch.setenv("TRUEFANS_WAREHOUSE", str(warehouse))
-    published = (3, "run-1")
-    import orchestration.defs.schedules as schedules
+    state = no_change.record_publish(warehouse, landing, "2025-12-30", DATES[0], "run-2", 4)
+    assert sorted(state.landing) == DATES  # 2025-12-30 has no files; DATES[1] kept from run-1
 
-    monkeypatch.setattr(
-        schedules,
-        "skip_reason",
-        lambda settings, dates: no_change.unchanged_since_publish(
-            settings.warehouse, settings.landing, dates, published
-        ),
+
+def test_the_schedule_skips_a_day_with_nothing_new(monkeypatch, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    (landing / "follows" / "2026-01-02").mkdir(parents=True)
+    (landing / "follows" / "2026-01-02" / "follows.csv").write_text("a dump\n")
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts; create table marts.fct_x as select 1 as n")
+    record = publish(warehouse, serving, run_id="run-1").record  # a real one-row serving file
+    no_change.record_publish(
+        warehouse, landing, "2026-01-02", "2026-01-02", "run-1", record.version
     )
+    for name, path in {"LANDING": landing, "WAREHOUSE": warehouse, "SERVING": serving}.items():
+        monkeypatch.setenv(f"TRUEFANS_{name}", str(path))
     at = dt.datetime(2026, 1, 3, 2, 0, tzinfo=dt.UTC)  # loads 2026-01-02
     result = nightly_refresh_schedule(dg.build_schedule_context(scheduled_execution_time=at))
     assert isinstance(result, dg.SkipReason) and "2026-01-02" in (result.skip_message or "")

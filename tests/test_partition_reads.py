@@ -13,8 +13,13 @@ from the run's own metadata, never from timing:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -96,13 +101,36 @@ def nightly(tmp_path_factory) -> dict[str, object]:
             for entity in RAW
         }
     return {
+        "settings": settings,
         "newest": newest,
         "days": days,
         "raw_loads": raw_loads,
         "raw_rows": raw_rows,
         "first_reads": _staging_reads(instance, first.run_id),
         "nightly_reads": _staging_reads(instance, second.run_id),
+        "first_batches": _raw_check_batches(instance, first.run_id),
+        "nightly_batches": _raw_check_batches(instance, second.run_id),
     }
+
+
+def _raw_check_batches(instance: dg.DagsterInstance, run_id: str) -> dict[str, str]:
+    """Per raw table, the rows its Great Expectations suite validated in the run."""
+    batches = {}
+    for event in _events(instance, run_id, dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = event.event_specific_data
+        if evaluation.asset_key.path[0] == "raw" and evaluation.check_name.startswith("ge_"):
+            batches[evaluation.asset_key.path[1]] = evaluation.metadata["batch"].value
+    return batches
+
+
+def test_the_raw_suites_validate_the_partitions_the_run_loaded(nightly) -> None:
+    days, newest = nightly["days"], nightly["newest"]
+    assert nightly["first_batches"] == dict.fromkeys(
+        RAW, f"_dump_date between date '{days[0]}' and date '{days[-2]}'"
+    )
+    assert nightly["nightly_batches"] == dict.fromkeys(
+        RAW, f"_dump_date between date '{newest}' and date '{newest}'"
+    )
 
 
 def test_the_nightly_run_loads_only_the_new_partition(nightly) -> None:
@@ -134,3 +162,34 @@ def test_the_nightly_dbt_build_reads_only_the_new_partitions_raw_rows(nightly) -
         assert read["dump_dates_read"] == 1, model
         assert read["raw_rows_read"] == rows[entity][newest], model
         assert read["raw_rows_read"] < sum(rows[entity].values()) / 2, model
+
+
+def _dbt(settings: Settings, tmp_path, *args: str, reprocess_from: str = "") -> int:
+    """`dbt <args>` on the warehouse `settings` names, as the pipeline runs it."""
+    from orchestration.defs.dbt_project import REPROCESS_ENV
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    env = dict(
+        os.environ, TRUEFANS_WAREHOUSE=str(settings.warehouse), **{REPROCESS_ENV: reprocess_from}
+    )
+    env |= {"TRUEFANS_LANDING": str(settings.landing), "TRUEFANS_DUCKDB_MEMORY_LIMIT": "2GB"}
+    command = [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", "."]
+    command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+    return subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, check=False).returncode
+
+
+def test_dbt_tests_of_a_nightly_build_check_the_partitions_it_rebuilt(nightly, tmp_path) -> None:
+    days, newest = nightly["days"], nightly["newest"]
+    settings = dataclasses.replace(nightly["settings"], warehouse=tmp_path / "warehouse.duckdb")
+    shutil.copyfile(nightly["settings"].warehouse, settings.warehouse)
+    with duckdb.connect(str(settings.warehouse)) as con:  # an old partition's row goes bad
+        con.execute(
+            "update staging.stg_interactions set actor_id = null where rowid = "
+            "(select min(rowid) from staging.stg_interactions where dump_date = ?)",
+            [days[0]],
+        )
+    select = ["--select", "stg_interactions"]
+    # the nightly build rebuilds and tests the newest dump date only: the old row is not read
+    assert _dbt(settings, tmp_path, "build", *select, reprocess_from=newest) == 0
+    # a test without the build checks every row, and finds it
+    assert _dbt(settings, tmp_path, "test", *select) == 1

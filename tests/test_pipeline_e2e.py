@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -12,8 +15,9 @@ from table_checksums import schema_checksums
 
 from orchestration.defs.dbt_project import REPROCESS_ENV
 from orchestration.ingest.contract import ENTITIES
-from orchestration.pipeline import RunSummary, run_pipeline
+from orchestration.pipeline import run_pipeline
 from orchestration.reliability.dbt_child import PARENT_ENV
+from orchestration.run_summary import RunSummary
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -110,6 +114,23 @@ def test_a_run_with_nothing_new_is_skipped(pipeline, monkeypatch) -> None:
     assert third.marts == second.marts and third.accounts
     assert settings.warehouse.stat().st_mtime_ns == warehouse_mtime
     assert table_fingerprints(settings.warehouse) == after
+    # `truefans run` decides it before Dagster, dbt and Great Expectations are imported
+    probe = (
+        "import sys; from orchestration.cli.main import main; rc = main(sys.argv[1:]); "
+        "print('heavy imports:', sorted({'dagster', 'dbt', 'great_expectations'} & set(sys.modules)))"
+        "; sys.exit(rc)"
+    )
+    paths = ["--landing", str(settings.landing), "--warehouse", str(settings.warehouse)]
+    env = dict(os.environ, TRUEFANS_SERVING=str(settings.serving_path))
+    cli = subprocess.run(
+        [sys.executable, "-c", probe, "run", "--quiet", *paths],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert "Nothing new" in cli.stdout and "heavy imports: []" in cli.stdout
 
 
 def test_daily_follower_counts_equal_the_truth(pipeline) -> None:

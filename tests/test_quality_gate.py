@@ -21,7 +21,8 @@ from rich.console import Console
 from shared_build import pipeline_build
 
 from orchestration.cli.summary import print_summary
-from orchestration.pipeline import RunSummary, run_pipeline
+from orchestration.pipeline import run_pipeline
+from orchestration.run_summary import RunSummary
 from orchestration.settings import Settings
 
 SUITE = "marts_fct_post_engagement"

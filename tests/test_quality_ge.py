@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ import yaml
 
 from orchestration.ingest.contract import LOAD_LOG_DDL
 from orchestration.quality import duckdb_plugin
-from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, validate_table
+from orchestration.quality.ge import DEFAULT_PROJECT_ROOT, dump_date_filter, validate_table
 from orchestration.quality.results import ValidationSummary
 from orchestration.quality.suites import suite_tables
 
@@ -692,7 +693,7 @@ def run_check(warehouse: Path, suite: str) -> dg.AssetCheckResult:
     resource = WarehouseResource(
         warehouse_path=str(warehouse), landing_root=str(warehouse.parent), memory_limit="1GB"
     )
-    result = build_ge_check(binding)(warehouse=resource)
+    result = build_ge_check(binding)(dg.build_asset_check_context(), warehouse=resource)
     assert isinstance(result, dg.AssetCheckResult)
     return result
 
@@ -851,3 +852,55 @@ def test_a_stale_engagement_mart_fails_freshness(demo, tmp_path: Path) -> None:
     assert result.severity == dg.AssetCheckSeverity.ERROR
     (row,) = failures(result)["unexpected_rows_expectation(freshness)"]["sample"]
     assert row["days_behind"] == 1
+
+
+# --- a run checks the raw partitions it loaded -------------------------------------------------
+
+
+def test_a_filtered_batch_validates_only_the_partitions_it_names(
+    tmp_path: Path, project_root: Path
+) -> None:
+    db = make_warehouse(tmp_path / "w.duckdb", bad=True)  # the bad rows are dump date 2026-01-02
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(
+            "insert into raw.follows select * replace (_dump_date + 1 as _dump_date) from"
+            " raw.follows where action != 'retweet' and follower_id is not null"
+        )
+    finally:
+        con.close()
+    day = dt.date(2026, 1, 3)
+    clean = validate_table(
+        db,
+        "raw",
+        "follows",
+        "raw_follows",
+        project_root=project_root,
+        row_filter=dump_date_filter(day, day),
+    )
+    assert clean.success, clean.failed
+    assert result_for(clean, "expect_table_row_count_to_be_between")["observed_value"] == 4
+    bad_day = dump_date_filter(dt.date(2026, 1, 2), dt.date(2026, 1, 2))
+    bad = validate_table(
+        db, "raw", "follows", "raw_follows", project_root=project_root, row_filter=bad_day
+    )
+    assert {(r["expectation_type"], r["unexpected_count"]) for r in bad.failed} == {
+        ("expect_column_values_to_be_in_set", 1),
+        ("expect_column_values_to_not_be_null", 1),
+    }
+
+
+def test_raw_suites_check_the_run_s_dump_dates_and_marts_suites_everything() -> None:
+    from orchestration.defs.checks import SUITES, batch_filter
+    from orchestration.defs.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
+
+    raw = next(b for b in SUITES if b.suite == "raw_interactions")
+    mart = next(b for b in SUITES if b.schema == "marts")
+    nightly = {PARTITION_TAG: "2026-02-01"}
+    backfill = {RANGE_START_TAG: "2026-01-01", RANGE_END_TAG: "2026-01-30"}
+    assert batch_filter(raw, nightly) == dump_date_filter(dt.date(2026, 2, 1), dt.date(2026, 2, 1))
+    assert batch_filter(raw, backfill) == (
+        "_dump_date between date '2026-01-01' and date '2026-01-30'"
+    )
+    assert batch_filter(raw, {}) is None  # no partitions (a check run on its own): everything
+    assert batch_filter(mart, nightly) is None

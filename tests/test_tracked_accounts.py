@@ -27,7 +27,8 @@ import duckdb
 import pytest
 from table_checksums import schema_checksums
 
-from orchestration.pipeline import RunSummary, run_pipeline
+from orchestration.pipeline import run_pipeline
+from orchestration.run_summary import RunSummary
 from orchestration.settings import Settings
 from simulator import SimConfig, generate
 

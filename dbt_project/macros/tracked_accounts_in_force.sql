@@ -46,3 +46,75 @@
     {%- endif %}
 {%- endmacro %}
 
+
+{#- delete_rows_of_untracked_posts: post-hook of int_post_interactions. Deletes the rows of
+    {{ this }} on posts that are not tracked posts any more (their account was dropped from
+    tracked_accounts). A no-op on a full build. -#}
+{% macro delete_rows_of_untracked_posts() -%}
+    {{ return(adapter.dispatch('delete_rows_of_untracked_posts', 'truefans')()) }}
+{%- endmacro %}
+
+{% macro default__delete_rows_of_untracked_posts() -%}
+    {%- if is_incremental() %}
+        delete from {{ this }}
+        where not exists (
+            select 1
+            from (
+                select
+                    platform as tracked_platform,
+                    post_id as tracked_post_id
+                from {{ ref('int_tracked_posts') }}
+            ) as tracked
+            where
+                tracked_platform = platform
+                and tracked_post_id = post_id
+        )
+    {%- endif %}
+{%- endmacro %}
+
+{% macro spark__delete_rows_of_untracked_posts() -%}
+    {%- if is_incremental() %}
+        merge into {{ this }} as built
+        using {{ ref('int_tracked_posts') }} as tracked
+            on
+                built.platform = tracked.platform
+                and built.post_id = tracked.post_id
+        when not matched by source then delete
+    {%- endif %}
+{%- endmacro %}
+
+{#- delete_rows_of_untracked_accounts: post-hook of an incremental model keyed by tracked
+    account without a day spine (int_engager_daily). Deletes the rows of {{ this }} whose
+    (platform, account_id) is not tracked any more. A no-op on a full build. -#}
+{% macro delete_rows_of_untracked_accounts() -%}
+    {{ return(adapter.dispatch('delete_rows_of_untracked_accounts', 'truefans')()) }}
+{%- endmacro %}
+
+{% macro default__delete_rows_of_untracked_accounts() -%}
+    {%- if is_incremental() %}
+        delete from {{ this }}
+        where not exists (
+            select 1
+            from (
+                select
+                    platform as tracked_platform,
+                    account_id as tracked_account_id
+                from {{ ref('stg_tracked_accounts') }}
+            ) as tracked
+            where
+                tracked_platform = platform
+                and tracked_account_id = account_id
+        )
+    {%- endif %}
+{%- endmacro %}
+
+{% macro spark__delete_rows_of_untracked_accounts() -%}
+    {%- if is_incremental() %}
+        merge into {{ this }} as built
+        using {{ ref('stg_tracked_accounts') }} as tracked
+            on
+                built.platform = tracked.platform
+                and built.account_id = tracked.account_id
+        when not matched by source then delete
+    {%- endif %}
+{%- endmacro %}

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from orchestration.pipeline import RunSummary
+from orchestration.run_summary import RunSummary
 
 FAIL_ON_WARN_ENV = "TRUEFANS_FAIL_ON_WARN"
 

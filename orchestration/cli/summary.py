@@ -9,7 +9,7 @@ from rich.table import Table
 
 from orchestration.cli.quarantine import print_overview
 from orchestration.figures import FIGURES, warm_up_notes
-from orchestration.pipeline import RunSummary
+from orchestration.run_summary import RunSummary
 from orchestration.settings import Settings
 from orchestration.unknowns import cell, unknown_notes
 

@@ -13,13 +13,16 @@ suite to orchestration/quality/suite_specs.py and regenerating adds its check. S
 * otherwise ``passed=True``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 
+from orchestration.artifacts import artifacts_dir_for
+from orchestration.defs.partitions import dump_dates_of_run
 from orchestration.defs.resources import WarehouseResource
-from orchestration.quality.ge import artifacts_dir_for, validate_table
+from orchestration.quality.ge import dump_date_filter, validate_table
 from orchestration.quality.results import ValidationSummary, expectation_label
 from orchestration.quality.suites import suite_tables
 from orchestration.reliability.faults import kill_point
@@ -80,6 +83,24 @@ def check_metadata(summary: ValidationSummary) -> dict[str, Any]:
     return metadata
 
 
+def batch_filter(binding: SuiteBinding, tags: Mapping[str, str]) -> str | None:
+    """The rows a suite validates in a run with `tags` (pure): of a raw table, the dump dates
+    the run loaded (a nightly run checks its one new partition; a run over every dump date
+    checks them all); of the marts, which are rebuilt whole, every row (None)."""
+    dates = dump_dates_of_run(tags)
+    if binding.schema != "raw" or dates is None:
+        return None
+    return dump_date_filter(*dates)
+
+
+def run_tags(context: dg.AssetCheckExecutionContext) -> Mapping[str, str]:
+    """The tags of the check's run; none when the check is invoked directly (tests)."""
+    try:
+        return context.run.tags
+    except dg.DagsterError:  # DagsterInvalidPropertyError: no run
+        return {}
+
+
 def build_ge_check(binding: SuiteBinding) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=binding.asset_key,
@@ -89,7 +110,10 @@ def build_ge_check(binding: SuiteBinding) -> dg.AssetChecksDefinition:
         f"`{binding.schema}.{binding.table}`: a failed critical expectation is an ERROR "
         "(blocks publishing), a failed warning is a WARN.",
     )
-    def _ge_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def _ge_check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
+        row_filter = batch_filter(binding, run_tags(context))
         summary = validate_table(
             warehouse.path,
             binding.schema,
@@ -98,12 +122,12 @@ def build_ge_check(binding: SuiteBinding) -> dg.AssetChecksDefinition:
             build_docs=warehouse.build_docs,
             artifacts_dir=artifacts_dir_for(warehouse.path),
             duckdb_config={"memory_limit": warehouse.memory_limit, "threads": warehouse.threads},
+            row_filter=row_filter,
         )
         kill_point("checks")  # crash tests only: one suite validated, the others not
         passed, severity = check_outcome(summary)
-        return dg.AssetCheckResult(
-            passed=passed, severity=severity, metadata=check_metadata(summary)
-        )
+        metadata = check_metadata(summary) | {"batch": row_filter or "whole table"}
+        return dg.AssetCheckResult(passed=passed, severity=severity, metadata=metadata)
 
     return _ge_check
 

@@ -12,15 +12,10 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.artifacts import DOCS_FILE, dbt_docs_dir
 from orchestration.defs.dbt import OWNER
 from orchestration.defs.dbt_project import dbt_project
 from orchestration.defs.resources import WarehouseResource
-
-DOCS_FILE = "static_index.html"
-
-
-def dbt_docs_dir(warehouse: Path) -> Path:
-    return Path(warehouse).parent / "docs" / "dbt"
 
 
 def docs_generate_args(target_path: Path) -> list[str]:

@@ -16,10 +16,10 @@ from typing import Any
 import dagster as dg
 from dagster import DagsterEventType
 
+from orchestration.artifacts import data_docs_index
 from orchestration.defs.dbt import OWNER
 from orchestration.defs.resources import WarehouseResource
 from orchestration.quality.check_summary import summarize_checks
-from orchestration.quality.ge import data_docs_index
 
 QUALITY_GATE_KEY = dg.AssetKey(["checks", "quality_gate"])
 

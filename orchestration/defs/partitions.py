@@ -34,6 +34,15 @@ def first_dump_date_of_run(tags: Mapping[str, str]) -> dt.date | None:
     return dt.date.fromisoformat(key) if key else None
 
 
+def dump_dates_of_run(tags: Mapping[str, str]) -> tuple[dt.date, dt.date] | None:
+    """The first and last dump date a run covers, from its tags; None without partitions."""
+    first = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
+    last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
+    if not (first and last):
+        return None
+    return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+
+
 def too_old(dates: list[str]) -> str | None:
     """The one-line message for dump dates before the first partition, or None."""
     old = sorted(d for d in dates if d < FIRST_DUMP_DATE)

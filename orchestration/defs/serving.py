@@ -21,7 +21,7 @@ from orchestration.defs.gate import QUALITY_GATE_KEY, run_check_evaluations
 from orchestration.defs.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 from orchestration.defs.resources import ServingResource, WarehouseResource
 from orchestration.quality.check_summary import summarize_checks
-from orchestration.reliability.no_change import dump_dates_between, record_publish
+from orchestration.reliability.no_change import record_publish
 from orchestration.serving.publish import publish
 
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
@@ -62,9 +62,9 @@ def build_serving_marts(marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         first = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
         last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
         if first and last:  # what this publish reflects: a later run with nothing new skips
-            landing = warehouse.landing
-            dates = dump_dates_between(landing, first, last)
-            record_publish(warehouse.path, landing, dates, context.run_id, record.version)
+            record_publish(
+                warehouse.path, warehouse.landing, first, last, context.run_id, record.version
+            )
         context.log.info(
             f"published version {record.version} of {result.path}: {len(record.table_rows)} marts, "
             f"{record.total_rows:,} rows; checks {checks.passed} passed, {checks.warned} warned, "

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import dagster as dg
+if TYPE_CHECKING:  # imported by the serving file's readers, which need no Dagster
+    import dagster as dg
+
+WARN = "WARN"  # dagster.AssetCheckSeverity.WARN.value
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ def summarize_checks(evaluations: Iterable[dg.AssetCheckEvaluation]) -> CheckSum
             passed += 1
             continue
         severity = evaluation.severity.value
-        if severity == dg.AssetCheckSeverity.WARN.value:
+        if severity == WARN:
             warned += 1
         else:
             failed += 1

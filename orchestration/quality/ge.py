@@ -14,6 +14,7 @@ GE/DuckDB empty-result bug and its fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,7 +26,9 @@ import yaml
 from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.checkpoint.actions import ValidationAction
 from great_expectations.data_context import AbstractDataContext
+from great_expectations.datasource.fluent.sql_datasource import QueryAsset, TableAsset
 
+from orchestration.artifacts import DOCS_SITE
 from orchestration.quality import duckdb_plugin
 from orchestration.quality.results import ValidationSummary, attach_unexpected_rows, summarize
 from orchestration.quality.teardown import silence_native_teardown_report
@@ -35,18 +38,6 @@ silence_native_teardown_report()
 DEFAULT_PROJECT_ROOT = Path(__file__).resolve().parents[2] / "expectations"
 GX_DIR_NAME = "gx"
 DATASOURCE_NAME = "truefans_warehouse"
-DOCS_SITE = "local_site"
-
-
-def artifacts_dir_for(warehouse: Path) -> Path:
-    """Where a warehouse's validation results and Data Docs go: `quality/` beside it."""
-    return Path(warehouse).parent / "quality"
-
-
-def data_docs_index(warehouse: Path) -> Path:
-    """The Data Docs home page of a warehouse (exists once a check ran with docs on)."""
-    return artifacts_dir_for(warehouse) / "data_docs" / DOCS_SITE / "index.html"
-
 
 # SUMMARY keeps unexpected-value samples LIMIT-ed in SQL (never COMPLETE: unbounded fetches).
 RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
@@ -65,8 +56,12 @@ def validate_table(
     project_root: Path | None = None,
     artifacts_dir: Path | None = None,
     duckdb_config: Mapping[str, Any] | None = None,
+    row_filter: str | None = None,
 ) -> ValidationSummary:
     """Validate ``schema.table`` of the DuckDB file ``warehouse`` with the suite ``suite_name``.
+
+    ``row_filter``: a SQL condition (e.g. ``dump_date_filter(...)``); the batch is then only the
+    rows that meet it (a query asset: DuckDB prunes the row groups outside it), else the table.
 
     The file is opened read-only and every connection is closed before returning. With
     ``build_docs=True`` the result is stored and Data Docs are updated (incrementally) under
@@ -100,7 +95,12 @@ def validate_table(
                 duckdb_plugin.SESSION_KWARG: session,
             },
         )
-        asset = datasource.add_table_asset(name=f"{schema}.{table}", table_name=table)
+        asset: QueryAsset | TableAsset
+        if row_filter:
+            query = f"select * from {_quoted(schema, table)} where {row_filter}"
+            asset = datasource.add_query_asset(name=f"{schema}.{table}", query=query)
+        else:
+            asset = datasource.add_table_asset(name=f"{schema}.{table}", table_name=table)
         batch_definition = asset.add_batch_definition_whole_table("whole_table")
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(
@@ -125,8 +125,20 @@ def validate_table(
     finally:
         duckdb_plugin.dispose_session(session)  # closes every DuckDB connection GE opened
     summary = summarize(suite_name, f"{schema}.{table}", suite, result, docs_path)
-    attach_unexpected_rows(warehouse, schema, table, summary, config)
+    batch = _quoted(schema, table)
+    if row_filter:
+        batch = f"(select * from {batch} where {row_filter})"
+    attach_unexpected_rows(warehouse, batch, summary, config)
     return summary
+
+
+def _quoted(schema: str, table: str) -> str:
+    return f'"{schema}"."{table}"'
+
+
+def dump_date_filter(first: dt.date, last: dt.date) -> str:
+    """The rows of the dump dates `first` to `last` (the partitions a run loaded), as SQL."""
+    return f"_dump_date between date '{first.isoformat()}' and date '{last.isoformat()}'"
 
 
 def _duckdb_url(path: Path) -> str:

@@ -143,20 +143,20 @@ def _result_row(r: Any) -> dict[str, Any]:
 
 
 def attach_unexpected_rows(
-    warehouse: Path, schema: str, table: str, summary: ValidationSummary, config: Mapping[str, Any]
+    warehouse: Path, batch: str, summary: ValidationSummary, config: Mapping[str, Any]
 ) -> None:
     """Fetch a few rows of each failed ``UnexpectedRowsExpectation`` (they say *why*, e.g. the
     newest dump's row count against the median), LIMIT-ed inside DuckDB.
 
     GE's SUMMARY result keeps only the row count; COMPLETE would also return every unexpected
     value of the map expectations, so the sample is taken here, after GE closed its connections.
+    ``batch``: what ``{batch}`` stands for, the quoted table or a subquery of its rows.
     """
     failed = [
         r for r in summary.failed if r["expectation_type"] == UNEXPECTED_ROWS and not r["exception"]
     ]
     if not failed:
         return
-    batch = f'"{schema}"."{table}"'
     con = duckdb.connect(str(warehouse), read_only=True, config=dict(config))
     try:
         for row in failed:

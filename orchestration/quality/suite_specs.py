@@ -89,7 +89,7 @@ def volume_drop(entity: str) -> SqlCheck:
         f"Volume vs previous runs: the newest dump date's raw.{entity} rows are below "
         f"{suite_sql.VOLUME_MIN_FRACTION:.0%} of the median of the previous (up to "
         f"{suite_sql.VOLUME_HISTORY_DAYS}) dump dates (needs {suite_sql.VOLUME_MIN_HISTORY}).",
-        suite_sql.VOLUME_DROP,
+        suite_sql.volume_drop(f"raw.{entity}"),
         severity="warning",
     )
 

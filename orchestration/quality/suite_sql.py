@@ -10,16 +10,24 @@ from __future__ import annotations
 # Volume against previous runs: the newest dump date (of this table or of any entity in
 # raw.load_log, so a day whose file is missing or unreadable counts as 0 rows) against the
 # median of the previous (up to) 14 dump dates of this table. Needs 3 previous dump dates.
+# It reads the whole table `table`, not only `{batch}`: a nightly run's batch is the one dump
+# date it loaded (orchestration/defs/checks.py), and the history lies outside it. Counting rows
+# per dump date reads one column, whatever the size; the batch's newest dump date is never
+# newer than the table's, it is named so the query states which batch it belongs to.
 VOLUME_HISTORY_DAYS = 14
 VOLUME_MIN_HISTORY = 3
 VOLUME_MIN_FRACTION = 0.1
 
-VOLUME_DROP = f"""
+
+def volume_drop(table: str) -> str:
+    """The volume query of raw table `table` ("raw.follows")."""
+    return f"""
 with daily as (
-  select _dump_date as dump_date, count(*) as row_count from {{batch}} group by _dump_date
+  select _dump_date as dump_date, count(*) as row_count from {table} group by _dump_date
 ), newest as (
   select greatest(
-    (select max(dump_date) from daily), (select max(dump_date) from raw.load_log)
+    (select max(dump_date) from daily), (select max(dump_date) from raw.load_log),
+    (select max(_dump_date) from {{batch}})
   ) as dump_date
 ), previous as (
   select daily.dump_date, daily.row_count from daily, newest
@@ -38,6 +46,7 @@ select *, round(newest_rows / previous_median_rows, 4) as ratio_to_median from f
 where previous_dump_dates >= {VOLUME_MIN_HISTORY}
   and newest_rows < {VOLUME_MIN_FRACTION} * previous_median_rows
 """
+
 
 # Freshness: the mart must reach the newest dump date loaded into raw.
 ENGAGEMENT_FRESHNESS = """

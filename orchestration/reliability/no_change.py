@@ -69,27 +69,32 @@ def state_path(warehouse: Path) -> Path:
     return warehouse.parent / f"{warehouse.name}{STATE_SUFFIX}"
 
 
-def landing_stats(landing: Path, dates: Iterable[str]) -> dict[str, list[FileStat]]:
-    """Per dump date (ISO), the stat of every landing file of that date, sorted."""
-    wanted = {dt.date.fromisoformat(d) for d in dates}
-    by_date: dict[str, list[FileStat]] = {d.isoformat(): [] for d in wanted}
+def _stats_by_date(landing: Path, dates: set[dt.date] | None) -> dict[str, list[FileStat]]:
+    """Per dump date found (ISO), the sorted stat of its landing files; `dates`: only those."""
     try:
-        files = discover(landing, dump_dates=wanted).files
+        files = discover(landing, dump_dates=dates).files
     except LandingRootMissing:
-        return by_date
+        return {}
+    by_date: dict[str, list[FileStat]] = {}
     for f in files:
         stat = f.path.stat()
-        by_date[f.dump_date.isoformat()].append((f.relative_path, stat.st_size, stat.st_mtime_ns))
+        by_date.setdefault(f.dump_date.isoformat(), []).append(
+            (f.relative_path, stat.st_size, stat.st_mtime_ns)
+        )
     return {d: sorted(stats) for d, stats in by_date.items()}
 
 
-def dump_dates_between(landing: Path, first: str, last: str) -> list[str]:
-    """The dump dates (ISO) with files in the landing root from `first` to `last`."""
-    try:
-        found = discover(landing).dump_dates()
-    except LandingRootMissing:
-        return []
-    return [d.isoformat() for d in found if first <= d.isoformat() <= last]
+def landing_stats(landing: Path, dates: Iterable[str]) -> dict[str, list[FileStat]]:
+    """Per dump date (ISO) of `dates`, the stat of every landing file of that date, sorted."""
+    wanted = {dt.date.fromisoformat(d) for d in dates}
+    found = _stats_by_date(landing, wanted)
+    return {d.isoformat(): found.get(d.isoformat(), []) for d in wanted}
+
+
+def landing_stats_between(landing: Path, first: str, last: str) -> dict[str, list[FileStat]]:
+    """Per dump date (ISO) with files from `first` to `last`, the stat of its files, sorted:
+    one listing of the landing root."""
+    return {d: s for d, s in _stats_by_date(landing, None).items() if first <= d <= last}
 
 
 def _code_files() -> list[Path]:
@@ -154,13 +159,14 @@ def forget(warehouse: Path) -> None:
 
 
 def record_publish(
-    warehouse: Path, landing: Path, dates: Iterable[str], run_id: str, serving_version: int
+    warehouse: Path, landing: Path, first: str, last: str, run_id: str, serving_version: int
 ) -> PublishState:
-    """After a publish: the landing files of the run's dump dates, merged with those of the dump
-    dates earlier publishes into the same warehouse reflected (their raw rows stay loaded)."""
+    """After a publish of a run over the dump dates `first` to `last`: the landing files of those
+    dates, merged with those of the dump dates earlier publishes into the same warehouse
+    reflected (their raw rows stay loaded)."""
     previous = read_state(warehouse)
     reflected = dict(previous.landing) if previous and previous.landing_root == str(landing) else {}
-    reflected |= landing_stats(landing, dates)
+    reflected |= landing_stats_between(landing, first, last)
     state = PublishState(str(landing), code_fingerprint(), run_id, serving_version, reflected)
     path = state_path(warehouse)
     temporary = path.with_name(path.name + ".tmp")

@@ -1,4 +1,5 @@
--- One row per post: the latest delivery wins (later dumps carry updated impressions and reach).
+-- One row per post: the latest delivery wins (later dumps carry updated impressions and reach);
+-- first_dump_date is its first delivery (incremental engagement models rebuild late posts).
 with
 
 source as (
@@ -11,7 +12,8 @@ ranked as (
         row_number() over (
             partition by platform, post_id
             order by _dump_date desc, _source_file desc, _source_row desc
-        ) as row_rank
+        ) as row_rank,
+        min(_dump_date) over (partition by platform, post_id) as first_dump_date
     from source
 ),
 
@@ -25,7 +27,8 @@ renamed as (
         text as post_text,
         impressions,
         reach,
-        _dump_date as dump_date
+        _dump_date as dump_date,
+        first_dump_date
     from ranked
     where row_rank = 1
 )

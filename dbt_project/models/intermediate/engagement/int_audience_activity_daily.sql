@@ -5,33 +5,114 @@
 --   * ever interacted up to that day (the rest are ghosts).
 -- Each condition becomes day intervals per (account, engager), intersected with follow spells
 -- and counted with macros/intervals.sql: no day x engager cross join.
+--
+-- Incremental, like fct_engagement_daily: a run recounts each built account's days from
+-- var('lookback_days') before its newest built day (or before TRUEFANS_REPROCESS_FROM), and
+-- the whole history of an account not built yet. Only the facts that reach into those days are
+-- read: engager days from a trailing window before them, spells still open then; intervals
+-- that began earlier count from the first recounted day. The post-hook deletes the rows of
+-- dropped accounts (macros/tracked_accounts_in_force.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['platform', 'account_id', 'day_number'],
+        on_schema_change='fail',
+        post_hook="{{ delete_rows_off_spine('date_day') }}",
+    )
+}}
+
 with
+
+spine_accounts as (
+    select distinct
+        platform,
+        account_id
+    from {{ ref('int_tracked_account_days') }}
+),
+
+{% if is_incremental() %}
+    built_accounts as (
+        select distinct
+            platform,
+            account_id
+        from {{ this }}
+    ),
+{% endif %}
+
+-- the first day each account's rows are counted from (-100000000: every day)
+recounted as (
+    select
+        spine_accounts.platform,
+        spine_accounts.account_id,
+        {% if is_incremental() -%}
+            case
+                when built_accounts.account_id is null then -100000000
+                else {{ day_number(lookback_start('date_day')) }}
+            end as first_day
+        {%- else -%}
+            -100000000 as first_day
+        {%- endif %}
+    from spine_accounts
+    {% if is_incremental() -%}
+        left join built_accounts
+            on
+                spine_accounts.platform = built_accounts.platform
+                and spine_accounts.account_id = built_accounts.account_id
+    {%- endif %}
+),
 
 engager_days as (
     select
-        platform,
-        account_id,
-        engager_id,
-        day_number
-    from {{ ref('int_engager_daily') }}
+        engager_daily.platform,
+        engager_daily.account_id,
+        engager_daily.engager_id,
+        engager_daily.day_number,
+        engager_daily.engagements,
+        recounted.first_day
+    from {{ ref('int_engager_daily') }} as engager_daily
+    inner join recounted
+        on
+            engager_daily.platform = recounted.platform
+            and engager_daily.account_id = recounted.account_id
+),
+
+-- the facts that reach into the recounted days: active from the last active window, fan
+-- runs from the last true-fan window
+active_engager_days as (
+    select *
+    from engager_days
+    where day_number >= first_day - {{ var('active_window_days') - 1 }}
 ),
 
 engagement_days as (
-    select
-        platform,
-        account_id,
-        engager_id,
-        day_number
-    from {{ ref('int_engager_daily') }}
-    where engagements > 0
+    select *
+    from engager_days
+    where
+        engagements > 0
+        and day_number >= first_day - {{ var('true_fan_window_days') - 1 }}
 ),
 
 spells as (
-    select * from {{ ref('int_follower_spells') }}
+    select
+        follower_spells.*,
+        recounted.first_day as recounted_from
+    from {{ ref('int_follower_spells') }} as follower_spells
+    inner join recounted
+        on
+            follower_spells.platform = recounted.platform
+            and follower_spells.account_id = recounted.account_id
+    where follower_spells.last_day >= recounted.first_day
 ),
 
 spine as (
-    select * from {{ ref('int_tracked_account_days') }}
+    select tracked_days.*
+    from {{ ref('int_tracked_account_days') }} as tracked_days
+    inner join recounted
+        on
+            tracked_days.platform = recounted.platform
+            and tracked_days.account_id = recounted.account_id
+    where tracked_days.day_number >= recounted.first_day
 ),
 
 active_raw as (
@@ -41,7 +122,7 @@ active_raw as (
         engager_id,
         day_number as start_day,
         day_number + {{ var('active_window_days') - 1 }} as end_day
-    from engager_days
+    from active_engager_days
 ),
 
 active_intervals as (
@@ -91,7 +172,7 @@ engaged_intervals as (
         select
             intervals.platform,
             intervals.account_id,
-            greatest(intervals.start_day, spells.first_day) as start_day,
+            greatest(intervals.start_day, spells.first_day, spells.recounted_from) as start_day,
             least(intervals.end_day, spells.last_day) as end_day
         from {{ kind }}_intervals as intervals
         inner join spells
@@ -101,6 +182,7 @@ engaged_intervals as (
                 and intervals.engager_id = spells.follower_id
                 and intervals.start_day <= spells.last_day
                 and intervals.end_day >= spells.first_day
+                and intervals.end_day >= spells.recounted_from
     ),
 
     {{ kind }}_counts as (

@@ -66,6 +66,7 @@ final as (
         posts.kind,
         posts.impressions,
         posts.reach,
+        posts.first_dump_date,
         cast(follower_counts.followers_after as {{ dbt.type_bigint() }}) as followers_at_post,
         {{ day_number('posts.created_at') }} as day_number
     from posts
