@@ -16,3 +16,35 @@
     {%- endif %}
     (select cast({{ dbt.dateadd('day', -var('lookback_days'), newest) }} as date) from {{ this }})
 {%- endmacro %}
+
+{#- Per account of `accounts` (a relation with platform and account_id), `first_day`: the first
+    day_number an incremental daily model with a `date_day` column recounts. A built account:
+    var('lookback_days') before its newest built day, or before TRUEFANS_REPROCESS_FROM
+    (lookback_start); an account not built yet (newly tracked, or tracked again), and every
+    account on a full build: every day (-100000000, far enough from the int bounds to subtract
+    a window from). -#}
+{% macro recount_from(accounts) -%}
+    select
+        accounts.platform,
+        accounts.account_id,
+        {% if is_incremental() -%}
+            case
+                when built_accounts.account_id is null then -100000000
+                else {{ day_number(lookback_start('date_day')) }}
+            end as first_day
+        {%- else -%}
+            -100000000 as first_day
+        {%- endif %}
+    from {{ accounts }} as accounts
+    {%- if is_incremental() %}
+        left join (
+            select distinct
+                platform,
+                account_id
+            from {{ this }}
+        ) as built_accounts
+            on
+                accounts.platform = built_accounts.platform
+                and accounts.account_id = built_accounts.account_id
+    {%- endif %}
+{%- endmacro %}

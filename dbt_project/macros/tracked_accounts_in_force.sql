@@ -8,113 +8,65 @@
     delete_rows_off_spine: post-hook of an incremental daily mart. Deletes the rows of
     {{ this }} whose (platform, account_id, day) is not on the spine any more, i.e. the rows of
     an account dropped from tracked_accounts, so the table holds what a full refresh builds.
-    A no-op on a full build. Dispatched: DuckDB deletes with NOT EXISTS, Spark (Delta) merges. -#}
+    A no-op on a full build.
+
+    delete_rows_of_untracked_posts (int_post_interactions) and delete_rows_of_untracked_accounts
+    (int_engager_daily) do the same against the tracked posts and the tracked accounts. All three
+    are delete_unmatched_rows: dispatched, DuckDB deletes with NOT EXISTS, Spark (Delta) merges. -#}
 {% macro delete_rows_off_spine(date_column='date') -%}
-    {{ return(adapter.dispatch('delete_rows_off_spine', 'truefans')(date_column)) }}
+    {{ delete_unmatched_rows(
+        ref('int_tracked_account_days'),
+        {'platform': 'platform', 'account_id': 'account_id', date_column: 'date_day'},
+    ) }}
 {%- endmacro %}
 
-{% macro default__delete_rows_off_spine(date_column) -%}
-    {%- if is_incremental() %}
-        {#- the spine's columns are renamed, so the unqualified names below are the target's #}
-        delete from {{ this }}
-        where not exists (
-            select 1
-            from (
-                select
-                    platform as spine_platform,
-                    account_id as spine_account_id,
-                    date_day as spine_date
-                from {{ ref('int_tracked_account_days') }}
-            ) as spine
-            where
-                spine_platform = platform
-                and spine_account_id = account_id
-                and spine_date = {{ date_column }}
-        )
-    {%- endif %}
-{%- endmacro %}
-
-{% macro spark__delete_rows_off_spine(date_column) -%}
-    {%- if is_incremental() %}
-        merge into {{ this }} as built
-        using {{ ref('int_tracked_account_days') }} as spine
-            on
-                built.platform = spine.platform
-                and built.account_id = spine.account_id
-                and built.{{ date_column }} = spine.date_day
-        when not matched by source then delete
-    {%- endif %}
-{%- endmacro %}
-
-
-{#- delete_rows_of_untracked_posts: post-hook of int_post_interactions. Deletes the rows of
-    {{ this }} on posts that are not tracked posts any more (their account was dropped from
-    tracked_accounts). A no-op on a full build. -#}
 {% macro delete_rows_of_untracked_posts() -%}
-    {{ return(adapter.dispatch('delete_rows_of_untracked_posts', 'truefans')()) }}
+    {{ delete_unmatched_rows(
+        ref('int_tracked_posts'), {'platform': 'platform', 'post_id': 'post_id'}
+    ) }}
 {%- endmacro %}
 
-{% macro default__delete_rows_of_untracked_posts() -%}
-    {%- if is_incremental() %}
-        delete from {{ this }}
-        where not exists (
-            select 1
-            from (
-                select
-                    platform as tracked_platform,
-                    post_id as tracked_post_id
-                from {{ ref('int_tracked_posts') }}
-            ) as tracked
-            where
-                tracked_platform = platform
-                and tracked_post_id = post_id
-        )
-    {%- endif %}
-{%- endmacro %}
-
-{% macro spark__delete_rows_of_untracked_posts() -%}
-    {%- if is_incremental() %}
-        merge into {{ this }} as built
-        using {{ ref('int_tracked_posts') }} as tracked
-            on
-                built.platform = tracked.platform
-                and built.post_id = tracked.post_id
-        when not matched by source then delete
-    {%- endif %}
-{%- endmacro %}
-
-{#- delete_rows_of_untracked_accounts: post-hook of an incremental model keyed by tracked
-    account without a day spine (int_engager_daily). Deletes the rows of {{ this }} whose
-    (platform, account_id) is not tracked any more. A no-op on a full build. -#}
 {% macro delete_rows_of_untracked_accounts() -%}
-    {{ return(adapter.dispatch('delete_rows_of_untracked_accounts', 'truefans')()) }}
+    {{ delete_unmatched_rows(
+        ref('stg_tracked_accounts'), {'platform': 'platform', 'account_id': 'account_id'}
+    ) }}
 {%- endmacro %}
 
-{% macro default__delete_rows_of_untracked_accounts() -%}
+{#- Deletes the rows of {{ this }} without a row of `reference` that matches on `columns`
+    (column of this: column of reference). A no-op on a full build. -#}
+{% macro delete_unmatched_rows(reference, columns) -%}
+    {{ return(adapter.dispatch('delete_unmatched_rows', 'truefans')(reference, columns)) }}
+{%- endmacro %}
+
+{% macro default__delete_unmatched_rows(reference, columns) -%}
     {%- if is_incremental() %}
+        {#- the reference's columns are renamed, so the unqualified names below are the target's #}
         delete from {{ this }}
         where not exists (
             select 1
             from (
                 select
-                    platform as tracked_platform,
-                    account_id as tracked_account_id
-                from {{ ref('stg_tracked_accounts') }}
-            ) as tracked
+                {%- for built, kept in columns.items() %}
+                    {{ kept }} as kept_{{ loop.index }}{{ ',' if not loop.last }}
+                {%- endfor %}
+                from {{ reference }}
+            ) as kept
             where
-                tracked_platform = platform
-                and tracked_account_id = account_id
+            {%- for built in columns %}
+                kept_{{ loop.index }} = {{ built }}{{ ' and' if not loop.last }}
+            {%- endfor %}
         )
     {%- endif %}
 {%- endmacro %}
 
-{% macro spark__delete_rows_of_untracked_accounts() -%}
+{% macro spark__delete_unmatched_rows(reference, columns) -%}
     {%- if is_incremental() %}
         merge into {{ this }} as built
-        using {{ ref('stg_tracked_accounts') }} as tracked
+        using {{ reference }} as kept
             on
-                built.platform = tracked.platform
-                and built.account_id = tracked.account_id
+            {%- for built, kept in columns.items() %}
+                built.{{ built }} = kept.{{ kept }}{{ ' and' if not loop.last }}
+            {%- endfor %}
         when not matched by source then delete
     {%- endif %}
 {%- endmacro %}

@@ -74,7 +74,7 @@ def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
         log_level="INFO",
         log_file=log_file,
         show_progress=not (args.verbose or args.quiet),
-        force=args.force,
+        force=True,  # the skip was decided above, before the code location was built
     )
     print_summary(summary, settings)
     return run_exit_code(summary, fail_on_warn=fail_on_warn)

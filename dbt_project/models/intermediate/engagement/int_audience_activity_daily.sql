@@ -31,35 +31,9 @@ spine_accounts as (
     from {{ ref('int_tracked_account_days') }}
 ),
 
-{% if is_incremental() %}
-    built_accounts as (
-        select distinct
-            platform,
-            account_id
-        from {{ this }}
-    ),
-{% endif %}
-
--- the first day each account's rows are counted from (-100000000: every day)
+-- the first day each account's rows are counted from (macros/lookback_start.sql)
 recounted as (
-    select
-        spine_accounts.platform,
-        spine_accounts.account_id,
-        {% if is_incremental() -%}
-            case
-                when built_accounts.account_id is null then -100000000
-                else {{ day_number(lookback_start('date_day')) }}
-            end as first_day
-        {%- else -%}
-            -100000000 as first_day
-        {%- endif %}
-    from spine_accounts
-    {% if is_incremental() -%}
-        left join built_accounts
-            on
-                spine_accounts.platform = built_accounts.platform
-                and spine_accounts.account_id = built_accounts.account_id
-    {%- endif %}
+    {{ recount_from('spine_accounts') }}
 ),
 
 engager_days as (

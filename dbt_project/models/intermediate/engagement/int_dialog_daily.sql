@@ -27,35 +27,9 @@ tracked as (
     from {{ ref('stg_tracked_accounts') }}
 ),
 
-{% if is_incremental() %}
-    built_accounts as (
-        select distinct
-            platform,
-            account_id
-        from {{ this }}
-    ),
-{% endif %}
-
--- the first day each account's rows are counted from (-100000000: every day)
+-- the first day each account's rows are counted from (macros/lookback_start.sql)
 recounted as (
-    select
-        tracked.platform,
-        tracked.account_id,
-        {% if is_incremental() -%}
-            case
-                when built_accounts.account_id is null then -100000000
-                else {{ day_number(lookback_start('date_day')) }}
-            end as first_day
-        {%- else -%}
-            -100000000 as first_day
-        {%- endif %}
-    from tracked
-    {% if is_incremental() -%}
-        left join built_accounts
-            on
-                tracked.platform = built_accounts.platform
-                and tracked.account_id = built_accounts.account_id
-    {%- endif %}
+    {{ recount_from('tracked') }}
 ),
 
 outgoing as (
